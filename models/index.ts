@@ -1,0 +1,7 @@
+/**
+ * The registry of rxspec's models, in the order they are listed and checked.
+ * A model is one folder under models/ whose index.ts exports its ModelSpec.
+ */
+import type { AnyModelSpec } from '../src/model/spec.js';
+
+export const models: readonly AnyModelSpec[] = [];

@@ -1,0 +1,205 @@
+/**
+ * check(spec, options): explores one model at one parameter assignment and
+ * variant, and returns a CheckResult. Every invariant, the deadlock check and
+ * every goal is decided in the same breadth-first search (each with its own
+ * shortest trace); liveness is decided afterwards on the explored graph.
+ */
+import type { AnyModelSpec, ModelInstance, Variant } from '../model/spec.js';
+import { checkParams, resolveParams, type ParamValues } from '../model/params.js';
+import { UnknownModelError } from '../errors/unknown-model-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import { buildTrace } from '../trace/build.js';
+import type { PropertyKind, Trace } from '../trace/types.js';
+import { search, type SearchOutcome, type SearchProgress } from './bfs.js';
+import { findLasso } from './liveness.js';
+import type { CheckResult, Stats, Verdict, Violation, Witness } from './result.js';
+import { XStateSuccessors } from './xstate-successors.js';
+import { toPlain } from './key.js';
+
+/** Large enough for every model at its check bounds, small enough to stay far from the heap limit. */
+export const DEFAULT_MAX_STATES = 2_000_000;
+
+export const DEADLOCK_PROPERTY = 'deadlockFree';
+export const DEADLOCK_DOC = 'Every reachable state that is not an allowed end state has an event that changes it.';
+export const ERROR_PROPERTY = 'stepsDoNotThrow';
+export const ERROR_DOC = "No guard or action of the machine throws on a reachable state.";
+
+export interface CheckOptions {
+  /** Variant name; the model's first (baseline) variant when absent. */
+  variant?: string;
+  /** Parameter overrides, on top of the check bounds and the variant's own. */
+  params?: Record<string, unknown>;
+  maxStates?: number;
+  maxDepth?: number;
+  onProgress?: (p: SearchProgress) => void;
+}
+
+export interface ResolvedRun {
+  variant: Variant<ParamValues, unknown>;
+  params: ParamValues;
+  instance: ModelInstance;
+}
+
+export function findVariant(spec: AnyModelSpec, name?: string): Variant<ParamValues, unknown> {
+  if (name === undefined) return spec.variants[0];
+  const v = spec.variants.find((x) => x.name === name);
+  if (!v) throw new UnknownModelError('variant', name, spec.variants.map((x) => x.name), spec.id);
+  return v;
+}
+
+/** Resolves variant and parameters (refusing bad ones) and instantiates the model. */
+export function resolveRun(spec: AnyModelSpec, variantName?: string, overrides: Record<string, unknown> = {}): ResolvedRun {
+  const variant = findVariant(spec, variantName);
+  const base = resolveParams(spec.id, spec.params, checkParams(spec.params), variant.params ?? {});
+  const params = resolveParams(spec.id, spec.params, base, overrides);
+  return { variant, params, instance: spec.instantiate(params, variant.behaviour) };
+}
+
+const steps = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
+
+function positive(name: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
+    throw new UsageError(`--${name} must be a positive integer, not ${v}`, `pass --${name} <n> with n ≥ 1`);
+  }
+}
+
+function boundHint(spec: AnyModelSpec, params: ParamValues, reason: string, bound: number): string {
+  const shrinkable = Object.entries(spec.params)
+    .filter(([k, d]) => d.kind === 'int' && (params[k] as number) > d.min)
+    .map(([k]) => `--param ${k}=${(params[k] as number) - 1}`);
+  const shrink = shrinkable.length ? ` or shrink the parameters (e.g. ${shrinkable.slice(0, 3).join(', ')})` : '';
+  if (reason === 'max-states') return `raise --max-states (now ${bound})${shrink}`;
+  if (reason === 'max-depth') return `raise --max-depth (now ${bound}) or leave it out${shrink}`;
+  return `the heap filled after ${bound} states: shrink the parameters${shrink}, or give Node more heap with NODE_OPTIONS=--max-old-space-size=<MiB>`;
+}
+
+export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResult {
+  positive('max-states', options.maxStates);
+  positive('max-depth', options.maxDepth);
+  const { variant, params, instance } = resolveRun(spec, options.variant, options.params);
+  const succ = new XStateSuccessors(instance);
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const checkDeadlock = spec.checkDeadlock !== false;
+  const out = search(
+    succ,
+    {
+      invariants: spec.invariants.map((inv) => ({ name: inv.name, holds: (s) => inv.holds(s, params) })),
+      goals: spec.goals.map((g) => ({ name: g.name, reached: (s) => g.reached(s, params) })),
+      leadsTo: spec.liveness.map((l) => ({ name: l.name, from: (s) => l.from(s, params), to: (s) => l.to(s, params) })),
+      isEnd: (s) => instance.isEndState?.(s) ?? false,
+    },
+    { maxStates, maxDepth: options.maxDepth, onProgress: options.onProgress },
+  );
+  const { graph } = out;
+  const complete = out.stop === 'complete';
+  const trace = (state: number, extra: number[] = []): Trace => {
+    const p = graph.pathTo(state);
+    return buildTrace(succ, instance.inputs, { input: p.input, events: [...p.events, ...extra].map((i) => succ.event(i)) });
+  };
+
+  const verdicts: Verdict[] = [];
+  const violations: (Violation & { order: number })[] = [];
+  const witnesses: Witness[] = [];
+  const record = (property: string, kind: PropertyKind, doc: string, order: number, message: string, t?: Trace, unforced?: Violation['unforced']) => {
+    verdicts.push({ property, kind, verdict: kind === 'goal' ? 'unreached' : 'violated', ...(t ? { length: t.steps.length } : {}) });
+    violations.push({ property, kind, doc, message, ...(t ? { trace: t } : {}), ...(unforced ? { unforced } : {}), order });
+  };
+
+  if (out.error) {
+    const { state, event, message } = out.error;
+    const t = trace(state);
+    const type = succ.event(event).type;
+    const errTrace: Trace = { ...t, failingEvent: toPlain(succ.event(event)) };
+    record(ERROR_PROPERTY, 'error', ERROR_DOC, 0, `the machine threw on event ${type} after ${steps(t.steps.length)}: ${message}`, errTrace);
+  }
+
+  spec.invariants.forEach((inv, i) => {
+    const first = out.invariantFirst[i];
+    if (first >= 0) {
+      const t = trace(first);
+      record(inv.name, 'invariant', inv.doc, 1, `invariant ${inv.name} is violated after ${steps(t.steps.length)}`, t);
+    } else {
+      verdicts.push({ property: inv.name, kind: 'invariant', verdict: complete ? 'holds' : 'unknown' });
+    }
+  });
+
+  if (checkDeadlock) {
+    if (out.deadlockFirst >= 0) {
+      const t = trace(out.deadlockFirst);
+      record(DEADLOCK_PROPERTY, 'deadlock', DEADLOCK_DOC, 2, `deadlock after ${steps(t.steps.length)}: no event changes the state, and it is not an allowed end state`, t);
+    } else {
+      verdicts.push({ property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: complete ? 'holds' : 'unknown' });
+    }
+  }
+
+  // Liveness needs the whole graph: on a partial one a missing cycle proves nothing.
+  const livenessDecidable = complete;
+  spec.liveness.forEach((l, i) => {
+    if (!livenessDecidable) {
+      verdicts.push({ property: l.name, kind: 'liveness', verdict: 'unknown' });
+      return;
+    }
+    const lasso = findLasso(graph, out.leadsFrom[i], out.leadsTo[i], l.fair, (ev) => succ.event(ev).type);
+    if (!lasso) {
+      verdicts.push({ property: l.name, kind: 'liveness', verdict: 'holds' });
+      return;
+    }
+    const t = buildTrace(succ, instance.inputs, {
+      input: lasso.input,
+      events: lasso.events.map((e) => succ.event(e)),
+      loop: { start: lasso.loopStart, stutter: lasso.stutter, from: lasso.fromIndex },
+    });
+    const cycle = lasso.stutter
+      ? 'then stays there forever, since no weakly fair event is enabled'
+      : `then repeats a fair cycle of ${steps(t.steps.length - lasso.loopStart)}`;
+    record(
+      l.name,
+      'liveness',
+      l.doc,
+      3,
+      `leads-to ${l.name} is violated: its premise holds after ${steps(lasso.fromIndex)}; the behaviour reaches state ${lasso.loopStart} and ${cycle}, never reaching its goal`,
+      t,
+      lasso.unforced,
+    );
+  });
+
+  spec.goals.forEach((g, i) => {
+    const first = out.goalFirst[i];
+    if (first >= 0) {
+      const t = trace(first);
+      verdicts.push({ property: g.name, kind: 'goal', verdict: 'reached', length: t.steps.length });
+      witnesses.push({ goal: g.name, doc: g.doc, trace: t });
+    } else if (complete) {
+      record(g.name, 'goal', g.doc, 4, `goal ${g.name} is unreachable: no reachable state satisfies it`);
+    } else {
+      verdicts.push({ property: g.name, kind: 'goal', verdict: 'unknown' });
+    }
+  });
+
+  const stats: Stats = {
+    initialStates: instance.inputs.length,
+    distinct: graph.count,
+    transitions: graph.transitions,
+    depth: out.maxDepth,
+    elapsedMs: out.elapsedMs,
+    statesPerSecond: graph.count / Math.max(out.elapsedMs / 1000, 1e-6),
+    successorPath: succ.label,
+    invariants: spec.invariants.length,
+    liveness: spec.liveness.length,
+    goals: spec.goals.length,
+    complete,
+    graphBytes: graph.bytes,
+  };
+  const base = { model: spec.id, variant: variant.name, params, stats, verdicts, witnesses };
+  if (violations.length > 0) {
+    violations.sort((a, b) => a.order - b.order || (a.trace?.steps.length ?? 0) - (b.trace?.steps.length ?? 0));
+    return { ...base, kind: 'violated', violations: violations.map(({ order: _o, ...v }) => v) };
+  }
+  if (out.stop === 'max-states' || out.stop === 'max-depth' || out.stop === 'memory') {
+    const bound = out.stop === 'max-states' ? maxStates : out.stop === 'max-depth' ? options.maxDepth! : graph.count;
+    return { ...base, kind: 'bounded-out', reason: out.stop, bound, hint: boundHint(spec, params, out.stop, bound) };
+  }
+  return { ...base, kind: 'holds' };
+}
+
+export type { SearchOutcome };
