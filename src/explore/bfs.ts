@@ -38,6 +38,8 @@ export interface SearchOptions {
   maxDepth?: number;
   /** Called about once a second on long runs. */
   onProgress?: (p: SearchProgress) => void;
+  /** Called once per distinct state, with its canonical key (for differential tests). */
+  onState?: (key: StateKey, id: number) => void;
   /** Fraction of the V8 heap limit past which the search stops as bounded-out. */
   heapFraction?: number;
 }
@@ -96,6 +98,7 @@ export function search<S>(succ: SuccessorFunction<S>, probe: Probe, options: Sea
     visited.set(k, id);
     pending[id] = s;
     pendingKey[id] = k;
+    options.onState?.(k, id);
     if (depth > deepest) deepest = depth;
     const view = succ.view(s);
     probe.invariants.forEach((inv, i) => {
