@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { RxspecError } from '../errors/rxspec-error.js';
 import { runCheck } from './commands/check.js';
+import { runDocs } from './commands/docs.js';
 import { runList } from './commands/list.js';
 import { runReplay } from './commands/replay.js';
 import { runSimulate } from './commands/simulate.js';
@@ -55,6 +56,12 @@ export function program(setExit: (code: number) => void): Command {
     .option('--seed <n>', 'seed of the simulated traffic', '1')
     .option('--json', 'machine-readable report')
     .action((model: string, opts) => setExit(runSimulate(model, opts)));
+
+  p.command('docs')
+    .description('generate the protocol documentation in docs/ from the models, or check it is fresh')
+    .option('--check', 'regenerate in memory and exit 1 naming the files that differ')
+    .option('--out <dir>', 'write (or check) the documentation in this folder', 'docs')
+    .action((opts) => setExit(runDocs(opts)));
 
   return p;
 }
