@@ -25,8 +25,8 @@ export const copiedPacket: G = {
 
 export const deferredRefill: G = {
   name: 'deferredRefill',
-  doc: 'An allocation failure left refill_work scheduled with the ring empty: the refill is deferred to process context.',
-  reached: ({ context: c }) => c.refill && c.ring.length === 0,
+  doc: 'After traffic emptied the ring, an allocation failure in the NAPI refill left refill_work scheduled with nothing posted: the refill is deferred to process context.',
+  reached: ({ context: c }, p) => c.refill && c.ring.length === 0 && c.left < p.packets,
 };
 
 export const goals: readonly G[] = [fragListPacket, buildSkbPacket, copiedPacket, deferredRefill];
