@@ -16,20 +16,22 @@ export const ADDR_PAGE_SHIFT = 65536;
 export class PhysMem {
   private readonly pages = new Map<number, Page>();
   private nextId = 1;
-  /** Pages allocated and freed so far (statistics for the simulation). */
-  allocated = 0;
-  freed = 0;
+  /** Operation counts, for the simulation's accounting. */
+  readonly ops = { allocs: 0, allocBytes: 0, compoundAllocs: 0, frees: 0, gets: 0, puts: 0 };
 
   /** alloc_pages: a fresh zeroed page with one reference. */
   alloc(size: number): number {
     const id = this.nextId++;
     this.pages.set(id, { bytes: new Uint8Array(size), count: 1 });
-    this.allocated++;
+    this.ops.allocs++;
+    this.ops.allocBytes += size;
+    if (size > 4096) this.ops.compoundAllocs++;
     return id;
   }
 
   get(id: number): void {
     this.page(id).count++;
+    this.ops.gets++;
   }
 
   /** put_page: the page goes back to the buddy allocator at zero. */
@@ -37,9 +39,10 @@ export class PhysMem {
     const p = this.page(id);
     if (p.count <= 0) throw new KernelFault('REFCOUNT_UNDERFLOW', `page ${id} put with count ${p.count}`);
     p.count--;
+    this.ops.puts++;
     if (p.count === 0) {
       this.pages.delete(id);
-      this.freed++;
+      this.ops.frees++;
     }
   }
 

@@ -135,6 +135,8 @@ export class SkBuff {
 export class SkbRegistry {
   private readonly skbs = new Map<number, SkBuff>();
   private nextId = 1;
+  /** Operation counts, for the simulation's accounting. */
+  readonly ops = { slabAllocs: 0, builds: 0 };
   constructor(
     readonly mem: PhysMem,
     readonly slab: HeadSlab,
@@ -143,6 +145,7 @@ export class SkbRegistry {
   /** netdev_alloc_skb / alloc_skb(0): a slab head. */
   allocSlab(): SkBuff {
     const chunk = this.slab.alloc();
+    this.ops.slabAllocs++;
     const sh = this.slab.shinfo(chunk);
     sh.init();
     return this.add(new SkBuff(this.nextId++, { kind: 'slab', chunk }, sh));
@@ -151,6 +154,7 @@ export class SkbRegistry {
   /** build_skb(page_address(page), skb_size): the head is the page; shared info at the end of the data area. */
   buildOnPage(page: number, offset: number, dataArea: number): SkBuff {
     const sh = new Shinfo(this.mem.bytes(page), offset + dataArea);
+    this.ops.builds++;
     sh.init();
     return this.add(new SkBuff(this.nextId++, { kind: 'page', page, offset }, sh));
   }

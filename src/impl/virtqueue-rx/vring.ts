@@ -89,6 +89,8 @@ export class VirtqueueDriver<T> {
   numFree: number;
   /** u16 in the kernel; a wider integer in the wide-shadow bug. */
   lastUsedIdx: number;
+  /** Operation counts, for the simulation's accounting. */
+  readonly ops = { adds: 0, gets: 0 };
 
   constructor(
     readonly ring: VringLayout,
@@ -112,6 +114,7 @@ export class VirtqueueDriver<T> {
     this.ring.setDesc(head, addr, len, VRING_DESC_F_WRITE, 0);
     this.numFree--;
     this.data[head] = token;
+    this.ops.adds++;
     const r = this.ring;
     r.setAvailRing(r.availIdx & (r.num - 1), head);
     r.availIdx = r.availIdx + 1;
@@ -135,6 +138,7 @@ export class VirtqueueDriver<T> {
     const token = this.data[id];
     if (token === null) throw new KernelFault('BAD_RING', `id ${id} is not a head!`);
     this.data[id] = null;
+    this.ops.gets++;
     r.setDescNext(id, this.freeHead);
     this.freeHead = id;
     this.numFree++;
