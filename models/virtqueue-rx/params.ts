@@ -94,7 +94,7 @@ export const params: ParamDecls<VirtqueueRxParams> = {
     max: 1000000,
     doc: 'Packets the device may write in one run (the traffic bound that keeps the state space finite).',
     source: 'modelling bound',
-    why: 'Three packets fill and empty a four-entry ring, cross the 16-bit wrap from startIndex, move the 3.14 EWMA, and let a stranded buffer be misparsed; every counterexample and witness needs at most three.',
+    why: 'Three packets fill and empty a four-entry ring, cross the 16-bit wrap from startIndex, move the 3.14 EWMA, and strand a packet\'s remaining buffers after a failed allocation; every counterexample and witness needs at most three.',
   },
   oomBudget: {
     kind: 'int',
