@@ -76,7 +76,9 @@ export function mtuTable(rng: Rng, versions = SIM_VERSIONS): { table: SimTable; 
 export function ringTable(rng: Rng, versions = SIM_VERSIONS): { table: SimTable; perRing: Map<string, number> } {
   const p = kernelParams();
   const perRing = new Map<string, number>();
-  const rows = versions.map(({ name, b }) => {
+  // 3.13 again on order-0 frag pages: the fallback when no 32 KiB page is free.
+  const orderZero = versions.filter((v) => v.name === 'v3.13').map((v) => ({ ...v, name: 'v3.13, 4 KiB frag pages', p: { ...p, pageFragSize: 4096 } }));
+  const rows = [...versions.map((v) => ({ ...v, p })), ...orderZero].map(({ name, b, p }) => {
     const s = stream(rng, GSO_FRAME, 300);
     const acc = account(b, p, s.lengths, s.seed).slice(20);
     const buffers = mean(acc.map((a) => a.buffers));
@@ -228,7 +230,7 @@ export const simulation: Simulation = {
       `build_skb reports truesize/len ${r2(mtu.ratio.get('build-skb') ?? NaN)} for an MTU frame while the whole 4 KiB page stays pinned: the truesize it "reduces" is under-charged memory (the model's truesizeIsMemoryHeld fails on it).`,
       `A full 256-entry ring holds ${ring.perRing.get('2613af0e') ?? 'n/a'} full-size GSO packets with 1518-byte pieces and ${ring.perRing.get('v3.13') ?? 'n/a'} with 1536-byte ones, against ${ring.perRing.get('v3.12') ?? 'n/a'} with 4 KiB pages; with the refill threshold letting the ring fall to half, it holds fewer on average (table), in line with the seed's "about 4".`,
       `On the kvm-2013 estimates, full-size GSO throughput changes by ${change('2613af0e')} with Dalton's patch as posted, ${change('v3.13')} with 3.13 and ${change('v3.14-ewma')} with 3.14 against 3.12 (bottleneck: ${bottleneck('v3.12')} on 3.12, ${bottleneck('2613af0e')} with the patch). The seed's direction is reproduced; its size is ${tp.grid.hasTen ? 'reached only in part of the cost grid' : 'not'}: over per-buffer costs ×0.5 to ×2 and copy rates 2.5 to 10 B/ns the drop runs from ${pctText(tp.grid.max)} to ${pctText(tp.grid.min)}. The loss comes from 44 buffers instead of 17 (descriptors on both sides, 46 copy chunks instead of 18, two frag_list skbs), partly repaid by carving 21 buffers from one 32 KiB page instead of allocating a page per buffer. A smaller measured drop fits a run where part of the time went to work this model leaves out (the sender, the host's TCP and tap path), which dilutes any receive-side difference.`,
-      `3.13's coalescing keeps a 64 KiB packet in ${ring.table.rows.find((r) => r[0] === 'v3.13')?.[4] ?? 'a few'} frags on 32 KiB pages, so the frag_list Wang objected to is not allocated there; with order-0 frag pages it still is, when a packet starts on a hole buffer (the model's fragListPacket witness).`,
+      `3.13's coalescing keeps a 64 KiB packet in ${ring.table.rows.find((r) => r[0] === 'v3.13')?.[4] ?? 'a few'} frags on 32 KiB pages, so the frag_list Wang objected to is not allocated there; on order-0 frag pages it still is, ${ring.table.rows.find((r) => r[0] === 'v3.13, 4 KiB frag pages')?.[5] ?? 'some'} frag_list skbs per packet on average: a packet that starts on the buffer holding a page's hole spans 17 pages, but its last page holds two of its buffers and receive_mergeable tests for a full skb before it tries to coalesce, so the last one opens a frag_list skb (the model's fragListPacket witness is the same story at the check bounds).`,
       shrinkAfter !== null
         ? `The 3.14 EWMA (weight 64) takes the first packet's length as its average; after that it is slow and lopsided: after a stream of small packets, ${growAfter} GSO packets bring new buffers to 4096 bytes (one 64 KiB sample moves a small average by about 1 KiB), while after a GSO stream ${shrinkAfter} small packets pass before new buffers start to shrink (plot). Buffers already posted keep their length until the ring turns over.`
         : 'The 3.14 EWMA plot is shown when v3.14-ewma is simulated.',

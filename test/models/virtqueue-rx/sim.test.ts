@@ -63,6 +63,7 @@ describe('virtqueue-rx simulation', () => {
   test('the report is deterministic for a seed and carries every table, the plot and findings', () => {
     const a = simulation.run({ seed: 9 });
     expect(a.tables.map((t) => t.title)).toHaveLength(5);
+    expect(a.tables[1].rows.map((r) => r[0])).toContain("v3.13, 4 KiB frag pages");
     expect(a.plots).toHaveLength(1);
     expect(a.findings.length).toBeGreaterThanOrEqual(5);
     const b = simulation.run({ seed: 9 });
