@@ -1,9 +1,12 @@
 /**
  * The generic layout: [header, leaves...], one 32-bit integer per leaf of
  * the context. The context's shape (its keys, sorted; array lengths; the
- * kind of every leaf) is interned once, and for each shape a packer and an
- * unpacker are generated, so packing a context of a known shape is a run of
- * type checks and array stores. Leaves: 32-bit integers as themselves,
+ * kind of every leaf) is interned. A context is packed by one walk that
+ * writes its leaves and spells its shape's signature together; a shape that
+ * becomes hot (used HOT_SHAPE times) gets a generated packer and unpacker,
+ * so packing a context of a common shape is a run of type checks and array
+ * stores, while models whose contexts take many shapes (variable-length
+ * lists) do not pay for code generation on every new one. Leaves: 32-bit integers as themselves,
  * booleans as 0/1, null as 0, strings and other numbers as indices into
  * intern tables. The header holds the configuration (15 bits) and the shape
  * (16 bits).
@@ -22,13 +25,17 @@ type Desc = { k: Kind } | { k: 'o'; keys: string[]; of: Desc[] } | { k: 'a'; of:
 interface Shape {
   readonly id: number;
   readonly width: number;
-  readonly pack: PackFn;
-  readonly unpack: UnpackFn;
+  readonly desc: Desc;
+  uses: number;
+  pack?: PackFn;
+  unpack?: UnpackFn;
   /** Top-level leaf fields: record position (after the header) and kind. */
   readonly slots: Map<string, { pos: number; kind: Kind }>;
 }
 
 const MAX_CONFIGS = 1 << 15;
+/** Uses after which a shape gets generated code. */
+const HOT_SHAPE = 64;
 const MAX_SHAPES = 1 << 16;
 
 function describe(v: unknown): Desc {
@@ -55,12 +62,6 @@ function describe(v: unknown): Desc {
     default:
       return canonicalJson(v) as never;
   }
-}
-
-function signature(d: Desc): string {
-  if (d.k === 'o') return `{${d.keys.map((k, i) => `${JSON.stringify(k)}:${signature(d.of[i])}`).join(',')}}`;
-  if (d.k === 'a') return `[${d.of.map(signature).join(',')}]`;
-  return d.k;
 }
 
 function width(d: Desc): number {
@@ -103,19 +104,123 @@ export class ShapeLayout implements Layout {
 
   pack(config: number, context: unknown, out: Int32Array, hint: number): number {
     if (config >= MAX_CONFIGS) throw new Error(`the compiled path supports at most ${MAX_CONFIGS} configurations`);
-    let shape = hint >= 0 ? this.shapes[hint] : undefined;
-    let end = shape && out.length >= 1 + shape.width ? shape.pack(context, out, 1) : -1;
-    if (end < 0) {
-      shape = this.shapeOf(context);
-      if (out.length < 1 + shape.width) return -(1 + shape.width);
-      end = shape.pack(context, out, 1);
+    const hinted = hint >= 0 ? this.shapes[hint] : undefined;
+    if (hinted?.pack && out.length >= 1 + hinted.width) {
+      const end = hinted.pack(context, out, 1);
+      if (end >= 0) {
+        out[0] = (hinted.id << 15) | config;
+        return end;
+      }
     }
-    out[0] = (shape!.id << 15) | config;
+    // One walk writes the leaves and spells the signature; the shape is found (or made) after.
+    this.sig = '';
+    const end = this.walk(context, out, 1);
+    if (end < 0) return -(Math.max(2 * out.length, this.maxWidth + 1));
+    let shape = this.bySig.get(this.sig);
+    if (!shape) shape = this.addShape(this.sig, describe(context));
+    if (++shape.uses === HOT_SHAPE) this.compile(shape);
+    out[0] = (shape.id << 15) | config;
     return end;
   }
 
+  /** Signature of the value being walked (a field, to avoid passing strings around). */
+  private sig = '';
+
+  /** Writes the leaves of `v` from out[pos] and appends its signature; -1 when `out` is too short. */
+  private walk(v: unknown, out: Int32Array, pos: number): number {
+    if (pos < 0) return -1;
+    switch (typeof v) {
+      case 'number':
+        if (pos >= out.length) return -1;
+        if ((v | 0) === v) {
+          this.sig += 'i';
+          out[pos] = v;
+        } else {
+          if (!Number.isFinite(v)) canonicalJson(v); // throws the canonical error
+          this.sig += 'f';
+          out[pos] = this.flt(v);
+        }
+        return pos + 1;
+      case 'boolean':
+        if (pos >= out.length) return -1;
+        this.sig += 'b';
+        out[pos] = v ? 1 : 0;
+        return pos + 1;
+      case 'string':
+        if (pos >= out.length) return -1;
+        this.sig += 's';
+        out[pos] = this.str(v);
+        return pos + 1;
+      case 'undefined':
+        this.sig += 'u';
+        return pos;
+      case 'object': {
+        if (v === null) {
+          if (pos >= out.length) return -1;
+          this.sig += 'n';
+          out[pos] = 0;
+          return pos + 1;
+        }
+        if (Array.isArray(v)) {
+          this.sig += '[';
+          for (let i = 0; i < v.length; i++) {
+            if (i) this.sig += ',';
+            pos = this.walk(v[i], out, pos);
+            if (pos < 0) return -1;
+          }
+          this.sig += ']';
+          return pos;
+        }
+        const proto = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) canonicalJson(v); // throws, naming the class
+        const o = v as Record<string, unknown>;
+        const keys = Object.keys(o).sort();
+        this.sig += '{';
+        let first = true;
+        for (const k of keys) {
+          if (o[k] === undefined) continue;
+          this.sig += (first ? '' : ',') + JSON.stringify(k) + ':';
+          first = false;
+          pos = this.walk(o[k], out, pos);
+          if (pos < 0) return -1;
+        }
+        this.sig += '}';
+        return pos;
+      }
+      default:
+        return canonicalJson(v) as never;
+    }
+  }
+
   unpack(rec: Int32Array, off: number): unknown {
-    return this.shapes[rec[off] >>> 15].unpack(rec, off + 1);
+    const shape = this.shapes[rec[off] >>> 15];
+    return shape.unpack ? shape.unpack(rec, off + 1) : this.read(shape.desc, rec, { pos: off + 1 });
+  }
+
+  /** Interpretive unpacking, for shapes not (yet) compiled. */
+  private read(d: Desc, r: Int32Array, at: { pos: number }): unknown {
+    switch (d.k) {
+      case 'i':
+        return r[at.pos++];
+      case 'f':
+        return this.floats[r[at.pos++]];
+      case 'b':
+        return r[at.pos++] === 1;
+      case 's':
+        return this.strings[r[at.pos++]];
+      case 'n':
+        at.pos++;
+        return null;
+      case 'u':
+        return undefined;
+      case 'a':
+        return d.of.map((x) => this.read(x, r, at));
+      case 'o': {
+        const o: Record<string, unknown> = {};
+        d.keys.forEach((k, i) => (o[k] = this.read(d.of[i], r, at)));
+        return o;
+      }
+    }
   }
 
   configOf(rec: Int32Array, off: number): number {
@@ -159,21 +264,27 @@ export class ShapeLayout implements Layout {
     }
   }
 
-  private shapeOf(v: unknown): Shape {
-    const d = describe(v);
-    const sig = signature(d);
-    let s = this.bySig.get(sig);
-    if (!s) {
-      if (this.shapes.length >= MAX_SHAPES) throw new Error(`the compiled path supports at most ${MAX_SHAPES} context shapes`);
-      s = this.compile(this.shapes.length, d);
-      this.shapes.push(s);
-      this.bySig.set(sig, s);
-      this.maxWidth = Math.max(this.maxWidth, 1 + s.width);
+  private addShape(sig: string, d: Desc): Shape {
+    if (this.shapes.length >= MAX_SHAPES) throw new Error(`the compiled path supports at most ${MAX_SHAPES} context shapes`);
+    const slots = new Map<string, { pos: number; kind: Kind }>();
+    if (d.k === 'o') {
+      let p = 0;
+      d.keys.forEach((k, i) => {
+        const x = d.of[i];
+        if (x.k !== 'o' && x.k !== 'a' && x.k !== 'u') slots.set(k, { pos: p, kind: x.k });
+        p += width(x);
+      });
     }
+    const s: Shape = { id: this.shapes.length, width: width(d), desc: d, uses: 0, slots };
+    this.shapes.push(s);
+    this.bySig.set(sig, s);
+    this.maxWidth = Math.max(this.maxWidth, 1 + s.width);
     return s;
   }
 
-  private compile(id: number, d: Desc): Shape {
+  /** Generates the packer and unpacker of a hot shape. */
+  private compile(shape: Shape): void {
+    const d = shape.desc;
     const checks: string[] = [];
     let n = 0;
     const packLines = (d: Desc, expr: string): void => {
@@ -211,9 +322,7 @@ export class ShapeLayout implements Layout {
     };
     packLines(d, 'ctx');
     let p = 0;
-    const slots = new Map<string, { pos: number; kind: Kind }>();
-    const unpackExpr = (d: Desc, top?: string): string => {
-      if (top !== undefined && d.k !== 'o' && d.k !== 'a' && d.k !== 'u') slots.set(top, { pos: p, kind: d.k });
+    const unpackExpr = (d: Desc): string => {
       switch (d.k) {
         case 'i':
           return `r[pos + ${p++}]`;
@@ -231,14 +340,12 @@ export class ShapeLayout implements Layout {
         case 'a':
           return `[${d.of.map((x) => unpackExpr(x)).join(', ')}]`;
         case 'o':
-          return `{${d.keys.map((k, i) => `${JSON.stringify(k)}: ${unpackExpr(d.of[i], top === undefined && d === root ? k : undefined)}`).join(', ')}}`;
+          return `{${d.keys.map((k, i) => `${JSON.stringify(k)}: ${unpackExpr(d.of[i])}`).join(', ')}}`;
       }
     };
-    const root = d;
     const body = unpackExpr(d);
     // Code generated from the shape's own description; property names are JSON-quoted.
-    const pack = new Function('str', 'flt', `return function pack(ctx, out, pos) { ${checks.join('\n')} return pos; };`)(this.str, this.flt) as PackFn;
-    const unpack = new Function('S', 'F', `return function unpack(r, pos) { return ${body}; };`)(this.strings, this.floats) as UnpackFn;
-    return { id, width: width(d), pack, unpack, slots };
+    shape.pack = new Function('str', 'flt', `return function pack(ctx, out, pos) { ${checks.join('\n')} return pos; };`)(this.str, this.flt) as PackFn;
+    shape.unpack = new Function('S', 'F', `return function unpack(r, pos) { return ${body}; };`)(this.strings, this.floats) as UnpackFn;
   }
 }
