@@ -6,7 +6,8 @@
  *
  * A state that violates an invariant is an error state: it is recorded and
  * not expanded, so a bug does not drag the search into states the protocol
- * can never reach.
+ * can never reach; unless the invariant asks for its violations to be
+ * expanded (`expand`), for properties a correct version violates by design.
  */
 import { getHeapStatistics } from 'node:v8';
 import type { ModelState } from '../model/spec.js';
@@ -18,7 +19,8 @@ import { ModelStepError } from './successors.js';
 import { NOT_INTERNED, type StateSpace } from './state-space.js';
 
 export interface Probe {
-  readonly invariants: readonly { name: string; holds(s: ModelState): boolean }[];
+  /** `expand`: a state violating this invariant is still expanded (it is not an error state). */
+  readonly invariants: readonly { name: string; holds(s: ModelState): boolean; expand?: boolean }[];
   readonly goals: readonly { name: string; reached(s: ModelState): boolean }[];
   /** Leads-to properties: both sides are recorded as one bit per state. */
   readonly leadsTo: readonly { name: string; from(s: ModelState): boolean; to(s: ModelState): boolean }[];
@@ -94,7 +96,7 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
     try {
       for (k = 0; k < invariants.length; k++) {
         if (!invariants[k].holds(view)) {
-          errorState.set(id);
+          if (!invariants[k].expand) errorState.set(id);
           if (invariantFirst[k] === -1) invariantFirst[k] = id;
         }
       }

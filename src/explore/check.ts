@@ -100,7 +100,7 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
   const checkDeadlock = spec.checkDeadlock !== false;
   const probe = {
-    invariants: spec.invariants.map((inv) => ({ name: inv.name, holds: (s: ModelState) => inv.holds(s, params) })),
+    invariants: spec.invariants.map((inv) => ({ name: inv.name, holds: (s: ModelState) => inv.holds(s, params), expand: inv.expandViolations === true })),
     goals: spec.goals.map((g) => ({ name: g.name, reached: (s: ModelState) => g.reached(s, params) })),
     leadsTo: spec.liveness.map((l) => ({ name: l.name, from: (s: ModelState) => l.from(s, params), to: (s: ModelState) => l.to(s, params) })),
     isEnd: (s: ModelState) => instance.isEndState?.(s) ?? false,
