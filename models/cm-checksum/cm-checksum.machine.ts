@@ -118,6 +118,16 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
       corruptsPosted: corruptsAt('posted'),
       corruptsOnWire: corruptsAt('onWire'),
       corruptsRxBuffer: corruptsAt('rxBuffer'),
+      // Named compositions, so diagrams and traces say what each transition waits for.
+      capChangeAllowed: and(['canChangeCap', stateIn({ tx: 'down' }), stateIn({ rx: 'none' }), stateIn({ skb: 'idle' })]),
+      canSendReq: and(['modeConnected', 'noCmMessage', stateIn({ rx: 'none' })]),
+      repRefusedForDisagreement: and(['repInFlight', 'refusesDisagreement']),
+      repRejectable: and(['repInFlight', 'cmFaultLeft']),
+      reqRejectable: and(['reqInFlight', 'cmFaultLeft']),
+      connectionUp: stateIn({ tx: 'operUp' }),
+      connectionCanFail: and([stateIn({ tx: 'operUp' }), 'noCmMessage', 'cmFaultLeft']),
+      rcPacketFlushable: and(['connectionCanFail', 'rcPacket']),
+      rcPacketLostOnWire: and([stateIn({ skb: 'onWire' }), 'rcPacketDamaged']),
     },
     actions: {
       setModeConnected: assign(({ context }) => ({
@@ -233,10 +243,7 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
     on: {
       SET_MODE_CONNECTED: { guard: 'modeDatagram', actions: 'setModeConnected' },
       // Between connections, and with no packet left that was sent under the old capabilities.
-      SET_CAP: {
-        guard: and(['canChangeCap', stateIn({ tx: 'down' }), stateIn({ rx: 'none' }), stateIn({ skb: 'idle' })]),
-        actions: 'setCap',
-      },
+      SET_CAP: { guard: 'capChangeAllowed', actions: 'setCap' },
     },
     states: {
       /** A's ipoib_cm_tx: the active side, the only one that sends data. */
@@ -244,23 +251,23 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         initial: 'down',
         states: {
           down: {
-            on: { REQ: { guard: and(['modeConnected', 'noCmMessage', stateIn({ rx: 'none' })]), target: 'reqSent', actions: 'sendReq' } },
+            on: { REQ: { guard: 'canSendReq', target: 'reqSent', actions: 'sendReq' } },
           },
           reqSent: {
             on: {
               REP_RECEIVED: [
-                { guard: and(['repInFlight', 'refusesDisagreement']), target: 'down', actions: 'repRefused' },
+                { guard: 'repRefusedForDisagreement', target: 'down', actions: 'repRefused' },
                 { guard: 'repInFlight', target: 'operUp', actions: 'repReceived' },
               ],
-              REP_REJECTED: { guard: and(['repInFlight', 'cmFaultLeft']), target: 'down', actions: 'repRejected' },
+              REP_REJECTED: { guard: 'repRejectable', target: 'down', actions: 'repRejected' },
               REJ_RECEIVED: { guard: 'rejAddressed', target: 'down', actions: 'rejReceivedByA' },
             },
           },
           /** IPOIB_FLAG_OPER_UP: the REP was accepted; packets may be posted. */
           operUp: {
             on: {
-              CONN_ERROR: { guard: and(['noCmMessage', 'cmFaultLeft']), target: 'down', actions: 'connError' },
-              RECEIVE: { guard: and([stateIn({ skb: 'onWire' }), 'rcPacketDamaged']), target: 'down', actions: 'lostConnection' },
+              CONN_ERROR: { guard: 'connectionCanFail', target: 'down', actions: 'connError' },
+              RECEIVE: { guard: 'rcPacketLostOnWire', target: 'down', actions: 'lostConnection' },
             },
           },
         },
@@ -272,20 +279,20 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
           none: {
             on: {
               REQ_RECEIVED: { guard: 'reqInFlight', target: 'repSent', actions: 'reqReceived' },
-              REQ_REJECTED: { guard: and(['reqInFlight', 'cmFaultLeft']), actions: 'reqRejected' },
+              REQ_REJECTED: { guard: 'reqRejectable', actions: 'reqRejected' },
             },
           },
           repSent: {
             on: {
               RTU_RECEIVED: { guard: 'rtuInFlight', target: 'live', actions: 'rtuReceived' },
               REJ_RECEIVED: { guard: 'rejAddressed', target: 'none', actions: 'rejReceivedByB' },
-              RECEIVE: { guard: and([stateIn({ skb: 'onWire' }), 'rcPacketDamaged']), target: 'none' },
+              RECEIVE: { guard: 'rcPacketLostOnWire', target: 'none' },
             },
           },
           live: {
             on: {
-              CONN_ERROR: { guard: and([stateIn({ tx: 'operUp' }), 'noCmMessage', 'cmFaultLeft']), target: 'none' },
-              RECEIVE: { guard: and([stateIn({ skb: 'onWire' }), 'rcPacketDamaged']), target: 'none' },
+              CONN_ERROR: { guard: 'connectionCanFail', target: 'none' },
+              RECEIVE: { guard: 'rcPacketLostOnWire', target: 'none' },
             },
           },
         },
@@ -296,7 +303,7 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         states: {
           idle: {
             on: {
-              SEND: { guard: stateIn({ tx: 'operUp' }), target: 'posted', actions: 'send' },
+              SEND: { guard: 'connectionUp', target: 'posted', actions: 'send' },
               SEND_UD: { guard: 'modeDatagram', target: 'posted', actions: 'sendUd' },
             },
           },
@@ -305,14 +312,14 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
             on: {
               TRANSMIT: { target: 'onWire' },
               CORRUPT: { guard: 'corruptsPosted', actions: 'corruptMemory' },
-              CONN_ERROR: { guard: and([stateIn({ tx: 'operUp' }), 'noCmMessage', 'cmFaultLeft', 'rcPacket']), target: 'idle', actions: 'flush' },
+              CONN_ERROR: { guard: 'rcPacketFlushable', target: 'idle', actions: 'flush' },
             },
           },
           onWire: {
             on: {
               CORRUPT: { guard: 'corruptsOnWire', actions: 'corruptWire' },
               RECEIVE: [{ guard: 'damaged', target: 'idle', actions: 'dropDamaged' }, { target: 'rxBuffer', actions: 'receive' }],
-              CONN_ERROR: { guard: and([stateIn({ tx: 'operUp' }), 'noCmMessage', 'cmFaultLeft', 'rcPacket']), target: 'idle', actions: 'flush' },
+              CONN_ERROR: { guard: 'rcPacketFlushable', target: 'idle', actions: 'flush' },
             },
           },
           /** In B's memory: the HCA checked the CRCs and the driver set ip_summed. */

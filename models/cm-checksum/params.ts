@@ -19,12 +19,14 @@ export type CmChecksumParams = {
 };
 
 const ENV = 'environment bound, not a kernel constant (the kernel lets these happen any number of times)';
+const WHY = 'not a kernel value: an environment bound, the same for checking and by default';
 
 export const params: ParamDecls<CmChecksumParams> = {
   maxCmFaults: {
     kind: 'int',
     default: 1,
     check: 1,
+    why: WHY,
     min: 0,
     max: 3,
     doc: 'CM failures injected: REJ (IB_CM_REJ_NO_QP, or the REP handler failing), DREQ or a send completion error tearing the connection down',
@@ -34,6 +36,7 @@ export const params: ParamDecls<CmChecksumParams> = {
     kind: 'int',
     default: 1,
     check: 1,
+    why: WHY,
     min: 0,
     max: 2,
     doc: 'packets corrupted, at one of four points: sender memory after the checksum point, a link, inside a switch, receiver memory before delivery',
@@ -43,6 +46,7 @@ export const params: ParamDecls<CmChecksumParams> = {
     kind: 'int',
     default: 1,
     check: 1,
+    why: WHY,
     min: 0,
     max: 2,
     doc: 'changes of an end\'s checksum capability (on, off, old driver) made while no connection exists',

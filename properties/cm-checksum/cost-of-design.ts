@@ -12,6 +12,13 @@ import { carry, type Corruption } from '../../src/impl/cm-checksum/fabric.js';
 import { buildSegment, completeTcpChecksum, HEADERS } from '../../src/impl/cm-checksum/tcp-ip.js';
 import { encapsulate, icrcOk, segment } from '../../src/impl/cm-checksum/ib-packet.js';
 import { MODES, type ModeName } from './integrity.js';
+import { XStateSuccessors } from '../../src/explore/xstate-successors.js';
+import { checkParams } from '../../src/model/params.js';
+import { cmChecksumMachine } from '../../models/cm-checksum/cm-checksum.machine.js';
+import { params } from '../../models/cm-checksum/params.js';
+import { variants } from '../../models/cm-checksum/variants.js';
+import type { CmContext, CmInput } from '../../models/cm-checksum/context.js';
+import type { CmEvent } from '../../models/cm-checksum/events.js';
 
 export const EXAMPLE_TEXT = 'IPoIB-CM: the ICRC covers the wire, not the memory.';
 /** Byte 2 of the payload is the first 'o' of "IPoIB"; bit 0x20 makes it 'O'. */
@@ -66,4 +73,51 @@ export function costOfTheDesign(): CostOfTheDesign {
     corruption: `A's memory, after the checksum point: payload byte ${EXAMPLE_BYTE} '${from}' becomes '${to}' (bit 0x${EXAMPLE_MASK.toString(16)})`,
     rows,
   };
+}
+
+/**
+ * The same cost in the machine: the shortest witness of the goal
+ * corruptionAcceptedAsGood in the ib-crc-negotiation variant, as the
+ * checker finds it (a test keeps the two equal), replayed step by step.
+ */
+export const COST_WITNESS: { readonly input: CmInput; readonly events: readonly CmEvent[] } = {
+  input: { capA: 'on', capB: 'on' },
+  events: [
+    { type: 'SET_MODE_CONNECTED' },
+    { type: 'REQ' },
+    { type: 'REQ_RECEIVED' },
+    { type: 'REP_RECEIVED' },
+    { type: 'SEND', dst: 'host' },
+    { type: 'TRANSMIT' },
+    { type: 'RECEIVE' },
+    { type: 'CORRUPT', at: 'receiver-memory' },
+    { type: 'NETIF_RECEIVE' },
+  ],
+};
+
+export interface WitnessStep {
+  readonly step: number;
+  readonly event: string;
+  readonly negotiated: string;
+  readonly packet: string;
+  readonly outcome: string;
+}
+
+export function replayCostWitness(): WitnessStep[] {
+  const b = variants.find((v) => v.name === 'ib-crc-negotiation')!.behaviour;
+  const succ = new XStateSuccessors({ machine: cmChecksumMachine(checkParams(params), b), inputs: [COST_WITNESS.input], events: () => COST_WITNESS.events });
+  let s = succ.initial()[0];
+  return COST_WITNESS.events.map((e, i) => {
+    s = succ.step(s, e);
+    const c = s.context as CmContext;
+    const { type, ...args } = e;
+    const p = c.pkt;
+    return {
+      step: i + 1,
+      event: Object.keys(args).length ? `${type} ${Object.values(args).join(' ')}` : type,
+      negotiated: c.exchange ? `REQ ${c.exchange.req ? 1 : 0}, REP ${c.exchange.rep ? 1 : 0}; A skips: ${c.txAgreed}, B trusts: ${c.rxTrust}` : '—',
+      packet: p ? `${p.via}, checksum ${p.csum}${p.corrupt ? ', corrupt' : ''}${p.trusted ? ', CHECKSUM_UNNECESSARY' : ''}` : '—',
+      outcome: c.outcome ? c.outcome.fate : '—',
+    };
+  });
 }

@@ -10,6 +10,7 @@ import type { CheckResult } from '../../../src/explore/result.js';
 import type { Trace } from '../../../src/trace/types.js';
 import { spec } from '../../../models/cm-checksum/index.js';
 import type { CmContext } from '../../../models/cm-checksum/context.js';
+import { COST_WITNESS } from '../../../properties/cm-checksum/cost-of-design.js';
 
 const results = modelSuite(spec);
 
@@ -95,6 +96,8 @@ describe('cm-checksum: the cost of the design, as a witness', () => {
     const corrupt = t.steps.find((s) => s.event.type === 'CORRUPT')!;
     expect(['sender-memory', 'receiver-memory']).toContain((corrupt.event as unknown as { at: string }).at);
     expect(last(t).outcome).toEqual({ fate: 'accepted-corrupt', via: 'rc' });
+    // The docs replay this witness from properties/cm-checksum/cost-of-design.ts: it must be the checker's.
+    expect({ input: t.input, events: t.steps.map((s) => s.event) }).toEqual(COST_WITNESS);
   });
 
   test('upstream-2008: the same corruption never gets past the end-to-end checksum', () => {
