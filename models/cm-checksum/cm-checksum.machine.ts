@@ -220,7 +220,8 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         const trusted = pkt.via === 'rc' ? context.rxTrust : b.trustUdPackets && advertises(b, context.capB);
         return { pkt: { ...pkt, trusted } };
       }),
-      deliverLocally: assign(({ context }) => {
+      // The final receiver's stack (B's, or the Ethernet host's): trust the mark, or verify in software.
+      deliver: assign(({ context }) => {
         const pkt = context.pkt as Packet;
         return { pkt: null, outcome: { fate: fateAtHost(pkt), via: pkt.via } };
       }),
@@ -229,10 +230,6 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         const pkt = context.pkt as Packet;
         const regenerate = pkt.trusted && !b.gatewayForwardsAsReceived;
         return { pkt: { ...pkt, csum: regenerate ? ('valid' as const) : pkt.csum, trusted: false } };
-      }),
-      ethernetReceive: assign(({ context }) => {
-        const pkt = context.pkt as Packet;
-        return { pkt: null, outcome: { fate: fateAtHost(pkt), via: pkt.via } };
       }),
       flush: assign(({ context }) => ({ pkt: null, outcome: { fate: 'flushed' as const, via: (context.pkt as Packet).via } })),
     },
@@ -326,12 +323,12 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
           rxBuffer: {
             on: {
               CORRUPT: { guard: 'corruptsRxBuffer', actions: 'corruptMemory' },
-              NETIF_RECEIVE: [{ guard: 'toEthernet', target: 'onEthernet', actions: 'forward' }, { target: 'idle', actions: 'deliverLocally' }],
+              NETIF_RECEIVE: [{ guard: 'toEthernet', target: 'onEthernet', actions: 'forward' }, { target: 'idle', actions: 'deliver' }],
             },
           },
           /** Forwarded by B out of the fabric. */
           onEthernet: {
-            on: { ETH_RECEIVE: { target: 'idle', actions: 'ethernetReceive' } },
+            on: { ETH_RECEIVE: { target: 'idle', actions: 'deliver' } },
           },
         },
       },

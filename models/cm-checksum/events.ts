@@ -9,7 +9,7 @@
  */
 import type { EventObject } from 'xstate';
 import type { Lanes } from '../../src/model/spec.js';
-import type { Cap, EndName } from './context.js';
+import type { Cap, CmContext, EndName } from './context.js';
 import { CAPS } from './context.js';
 
 /** Where the environment may corrupt a packet. */
@@ -131,7 +131,7 @@ const CM_ANSWERS: Record<string, readonly CmEvent[]> = {
  * enabled event here would hide behaviour, so every test is looser than the
  * corresponding guard.
  */
-export function eventsAt(c: import('./context.js').CmContext): readonly CmEvent[] {
+export function eventsAt(c: CmContext): readonly CmEvent[] {
   const out: CmEvent[] = [];
   if (c.modeA === 'datagram') out.push(...byType('SET_MODE_CONNECTED'));
   if (c.cm === null) {

@@ -28,7 +28,7 @@ export interface LockstepModel {
 export interface LockstepReal {
   payload: Uint8Array;
   corruption: Corruption | null;
-  treatment: Omit<Treatment, 'trust'> & { trust: boolean };
+  treatment: Treatment;
   /** Fates compared so far (for reporting how much the run exercised). */
   compared: number;
 }

@@ -17,7 +17,11 @@ export class BuddyAllocator {
   private readonly used = new Map<number, number>();
   private free = 0;
 
-  constructor(readonly pages: number) {
+  /** `merge: false` is a seeded fault (freed blocks never coalesce), for tests that must catch it. */
+  constructor(
+    readonly pages: number,
+    private readonly merge = true,
+  ) {
     if (!Number.isInteger(Math.log2(pages)) || pages < 1) throw new RangeError(`pages must be a power of two, not ${pages}`);
     this.maxOrder = Math.log2(pages);
     this.freeLists = Array.from({ length: this.maxOrder + 1 }, () => new Set<number>());
@@ -65,7 +69,7 @@ export class BuddyAllocator {
     this.free += 1 << block.order;
     let start = block.start;
     let o = block.order;
-    while (o < this.maxOrder) {
+    while (this.merge && o < this.maxOrder) {
       const buddy = start ^ (1 << o);
       if (!this.freeLists[o].delete(buddy)) break;
       start = Math.min(start, buddy);

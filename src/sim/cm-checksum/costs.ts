@@ -19,7 +19,7 @@ import { checksumNs, copyNs, wireNs, type HostCosts, type LinkCosts } from '../c
 import { HEADERS } from '../../impl/cm-checksum/tcp-ip.js';
 import { IB_MTU, IPOIB_ENCAP_LEN } from '../../impl/cm-checksum/ib-packet.js';
 import { PAGE_SIZE } from '../../impl/cm-checksum/rx-alloc.js';
-import type { Treatment } from './negotiate.js';
+import type { Negotiated } from './negotiate.js';
 
 /** IPOIB_CM_HEAD_SIZE: the receive buffer's linear head (kernel-facts 1.1). */
 const HEAD_SIZE = 4084;
@@ -38,7 +38,7 @@ export interface MessageCost {
 
 const folded = (h: HostCosts, payload: number, segment: number) => Math.max(0, checksumNs(h, segment) - copyNs(h, payload));
 
-export function messageCost(h: HostCosts, link: LinkCosts, t: Treatment, payload: number, verify: RxVerify): MessageCost {
+export function messageCost(h: HostCosts, link: LinkCosts, t: Negotiated, payload: number, verify: RxVerify): MessageCost {
   const segment = payload + HEADERS;
   const message = segment + IPOIB_ENCAP_LEN;
   const txChecksum = t.skip ? 0 : t.features.ipCsum ? checksumNs(h, segment) : folded(h, payload, segment);

@@ -13,7 +13,7 @@ import type { Behaviour } from '../../../models/cm-checksum/variants.js';
 import type { Cap, CmContext, Fate, Features } from '../../../models/cm-checksum/context.js';
 import type { CmEvent } from '../../../models/cm-checksum/events.js';
 
-export interface Treatment {
+export interface Negotiated {
   /** The connection came up (OPER_UP). */
   readonly connected: boolean;
   readonly features: Features;
@@ -37,7 +37,7 @@ const STEPS: readonly CmEvent[] = [
   { type: 'NETIF_RECEIVE' },
 ];
 
-export function negotiate(b: Behaviour, capA: Cap, capB: Cap): Treatment {
+export function negotiate(b: Behaviour, capA: Cap, capB: Cap): Negotiated {
   const succ = new XStateSuccessors({ machine: cmChecksumMachine(checkParams(params), b), inputs: [{ capA, capB }], events: () => STEPS });
   let s = succ.initial()[0];
   let skip = false;

@@ -17,7 +17,7 @@ import type { Cap } from '../../../models/cm-checksum/context.js';
 import { deliversAtSlowestResourceRate } from '../../../properties/cm-checksum/throughput.js';
 import { failureRates, POOL_PAGES } from '../../../properties/cm-checksum/allocation.js';
 import { costOfTheDesign, replayCostWitness } from '../../../properties/cm-checksum/cost-of-design.js';
-import { negotiate, type Treatment } from './negotiate.js';
+import { negotiate, type Negotiated } from './negotiate.js';
 import { runStream, rxNsPerByte, type StreamResult } from './stream.js';
 import type { RxVerify } from './costs.js';
 import { bulkSegments, MSS } from './traffic.js';
@@ -63,13 +63,13 @@ const behaviour = (name: string) => {
 const fixed = (x: number, d: number) => x.toFixed(d);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-function aChecksum(t: Treatment): string {
+function aChecksum(t: Negotiated): string {
   if (!t.connected) return 'no connection';
   if (t.skip) return 'skipped';
   return t.features.ipCsum ? 'software (skb_checksum_help)' : 'folded into the copy from user';
 }
 
-function bVerify(t: Treatment, verify: RxVerify): string {
+function bVerify(t: Negotiated, verify: RxVerify): string {
   if (!t.connected) return '—';
   if (t.trust) return 'trusted (CHECKSUM_UNNECESSARY)';
   if (t.skip) return 'software, which fails: no checksum';
@@ -78,7 +78,7 @@ function bVerify(t: Treatment, verify: RxVerify): string {
 
 interface Row {
   readonly s: Scenario;
-  readonly t: Treatment;
+  readonly t: Negotiated;
   readonly verify: RxVerify;
   readonly r: StreamResult;
 }
@@ -167,11 +167,11 @@ function plots() {
   const both = negotiate(behaviour('ib-crc-negotiation'), 'on', 'on');
   const toOld = negotiate(behaviour('ib-crc-negotiation'), 'on', 'old');
   const upstream = negotiate(behaviour('upstream-2008'), 'old', 'old');
-  const rxSeries = (name: string, t: Treatment, v: RxVerify) => ({
+  const rxSeries = (name: string, t: Negotiated, v: RxVerify) => ({
     name,
     points: PLOT_SIZES.map((n) => [n, Number(rxNsPerByte(HOST, LINK, t, v, n).toFixed(4))] as const),
   });
-  const goodput = (name: string, t: Treatment) => ({
+  const goodput = (name: string, t: Negotiated) => ({
     name,
     points: PLOT_SIZES.map((n) => [n, Number(runStream(HOST, LINK, t, 'separate-pass', Array(400).fill(n)).goodputGbps.toFixed(3))] as const),
   });

@@ -10,7 +10,7 @@ import { EventQueue } from '../event-queue.js';
 import { Server } from '../server.js';
 import type { HostCosts, LinkCosts } from '../cost-model.js';
 import { messageCost, total, type RxVerify } from './costs.js';
-import type { Treatment } from './negotiate.js';
+import type { Negotiated } from './negotiate.js';
 
 export interface StreamResult {
   readonly messages: number;
@@ -29,7 +29,7 @@ export interface StreamResult {
   readonly bottleneck: 'sender CPU' | 'link' | 'receiver CPU' | 'no connection';
 }
 
-export function runStream(h: HostCosts, link: LinkCosts, t: Treatment, verify: RxVerify, sizes: readonly number[]): StreamResult {
+export function runStream(h: HostCosts, link: LinkCosts, t: Negotiated, verify: RxVerify, sizes: readonly number[]): StreamResult {
   const payloadBytes = sizes.reduce((a, b) => a + b, 0);
   if (!t.connected) {
     return { messages: 0, payloadBytes, deliveredBytes: 0, elapsedNs: 0, rxNsPerByte: 0, txNsPerByte: 0, rxChecksumShare: 0, goodputGbps: 0, slowestResourceGbps: 0, bottleneck: 'no connection' };
@@ -73,6 +73,6 @@ export function runStream(h: HostCosts, link: LinkCosts, t: Treatment, verify: R
 }
 
 /** Per-message receive CPU per payload byte, without the pipeline (for plots over message sizes). */
-export function rxNsPerByte(h: HostCosts, link: LinkCosts, t: Treatment, verify: RxVerify, payload: number): number {
+export function rxNsPerByte(h: HostCosts, link: LinkCosts, t: Negotiated, verify: RxVerify, payload: number): number {
   return total(messageCost(h, link, t, payload, verify).rx) / payload;
 }

@@ -4,8 +4,8 @@
  * a router's TTL update, segmentation and reassembly, and the buddy
  * allocator's consistency under arbitrary use.
  */
-import { describe, expect } from 'vitest';
-import { fc, test } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
+import { fc } from '@fast-check/vitest';
 import { checksum, fold, sum16, verifies } from '../../../src/impl/cm-checksum/ones-complement.js';
 import { crc16, crc32 } from '../../../src/impl/cm-checksum/crc.js';
 import { buildSegment, completeTcpChecksum, decreaseTtl, ipHeaderOk, tcpChecksumOk } from '../../../src/impl/cm-checksum/tcp-ip.js';
@@ -34,27 +34,45 @@ describe('checksums and CRCs on known values', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });
 
-  test.prop([fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(), fc.integer({ min: 1, max: 16 })], { seed: SEED, numRuns: 200 })(
-    'the VCRC (degree 16) changes under every burst of 16 bits or fewer',
-    (bytes, at, span) => {
+  /** Any burst of 1 to 16 bits changes the CRC (first and last bit of the burst flipped). */
+  const burstChanges = (crc: (b: Uint8Array) => number) =>
+    fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(), fc.integer({ min: 1, max: 16 }), (bytes, at, span) => {
       const flipped = bytes.slice();
       const start = at % (bytes.length * 8);
       for (let b = start; b < Math.min(start + span, bytes.length * 8); b += span > 1 ? span - 1 : 1) flipped[b >> 3] ^= 0x80 >> (b & 7);
-      expect(crc16(flipped)).not.toBe(crc16(bytes));
-    },
-  );
+      return crc(flipped) !== crc(bytes);
+    });
+
+  test('the VCRC (degree 16) changes under every burst of 16 bits or fewer', () => {
+    fc.assert(burstChanges((b) => crc16(b)), { seed: SEED, numRuns: 200 });
+  });
+
+  test('seeded fault: a CRC over only the first half of the packet misses bursts in the second', () => {
+    expect(fc.check(burstChanges((b) => crc16(b, 0, b.length >> 1)), { seed: SEED, numRuns: 200 }).failed).toBe(true);
+  });
 });
 
 describe('TCP/IP on real bytes', () => {
-  test.prop([fc.uint8Array({ minLength: 0, maxLength: 3000 })], { seed: SEED, numRuns: 100 })(
-    'a built segment has a good IP header; its TCP checksum verifies once completed, and not before',
-    (payload) => {
+  const completedVerifies = (complete: (ip: Uint8Array) => void) =>
+    fc.property(fc.uint8Array({ minLength: 0, maxLength: 3000 }), (payload) => {
       const ip = buildSegment(payload);
-      expect(ipHeaderOk(ip)).toBe(true);
-      completeTcpChecksum(ip);
-      expect(tcpChecksumOk(ip)).toBe(true);
-    },
-  );
+      complete(ip);
+      return ipHeaderOk(ip) && tcpChecksumOk(ip);
+    });
+
+  test('a built segment has a good IP header, and its TCP checksum verifies once completed', () => {
+    fc.assert(completedVerifies(completeTcpChecksum), { seed: SEED, numRuns: 100 });
+  });
+
+  test('seeded fault: a TCP checksum computed without the pseudo-header does not verify', () => {
+    const withoutPseudo = (ip: Uint8Array) => {
+      ip[36] = ip[37] = 0;
+      const c = checksum(sum16(ip, 20));
+      ip[36] = c >> 8;
+      ip[37] = c & 0xff;
+    };
+    expect(fc.check(completedVerifies(withoutPseudo), { seed: SEED, numRuns: 100 }).failed).toBe(true);
+  });
 
   test('a CHECKSUM_PARTIAL segment (the skip) does not verify in software', () => {
     expect(tcpChecksumOk(buildSegment(new TextEncoder().encode('the IB CRC covers this')))).toBe(false);
@@ -70,17 +88,29 @@ describe('TCP/IP on real bytes', () => {
 });
 
 describe('IB packets', () => {
-  test.prop([fc.uint8Array({ minLength: 0, maxLength: 12000 })], { seed: SEED, numRuns: 60 })(
-    'an RC message cut into 2048-byte packets reassembles exactly, every packet with good CRCs',
-    (payload) => {
+  const roundTrips = (rebuild: (pkts: Uint8Array[]) => Uint8Array) =>
+    fc.property(fc.uint8Array({ minLength: 0, maxLength: 12000 }), (payload) => {
       const msg = encapsulate(buildSegment(payload));
       const pkts = segment(msg, 'rc');
       expect(pkts).toHaveLength(Math.max(1, Math.ceil(msg.length / 2048)));
       expect(pkts.every((p) => vcrcOk(p) && icrcOk(p))).toBe(true);
-      expect(reassemble(pkts, 'rc')).toEqual(msg);
-      expect(decapsulate(reassemble(pkts, 'rc'))).toEqual(buildSegment(payload));
-    },
-  );
+      expect(rebuild(pkts)).toEqual(msg);
+      expect(decapsulate(rebuild(pkts))).toEqual(buildSegment(payload));
+    });
+
+  test('an RC message cut into 2048-byte packets reassembles exactly, every packet with good CRCs', () => {
+    fc.assert(roundTrips((pkts) => reassemble(pkts, 'rc')), { seed: SEED, numRuns: 60 });
+  });
+
+  test('seeded fault: a reassembly that keeps the pad bytes does not round-trip', () => {
+    const keepPad = (pkts: Uint8Array[]) => {
+      const parts = pkts.map((p) => p.subarray(20, p.length - 6));
+      const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+      parts.reduce((at, x) => (out.set(x, at), at + x.length), 0);
+      return out;
+    };
+    expect(fc.check(roundTrips(keepPad), { seed: SEED, numRuns: 60 }).failed).toBe(true);
+  });
 
   test('a UD message is one packet and may not exceed the IB MTU', () => {
     expect(segment(encapsulate(buildSegment(new Uint8Array(2004))), 'ud')).toHaveLength(1);
@@ -97,10 +127,10 @@ describe('IB packets', () => {
 
 describe('the buddy allocator', () => {
   const op = fc.oneof(fc.record({ alloc: fc.integer({ min: 0, max: 6 }) }), fc.record({ free: fc.nat() }));
-  test.prop([fc.array(op, { maxLength: 300 })], { seed: SEED, numRuns: 150 })(
-    'blocks tile memory exactly, buddies merge, and free pages add up, after any allocations and frees',
-    (ops) => {
-      const a = new BuddyAllocator(128);
+  /** Blocks tile memory exactly, buddies merge, and free pages add up, after any allocations and frees. */
+  const staysConsistent = (make: () => BuddyAllocator) =>
+    fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+      const a = make();
       const live: Block[] = [];
       for (const o of ops) {
         if ('alloc' in o) {
@@ -117,9 +147,16 @@ describe('the buddy allocator', () => {
       }
       for (const b of live) a.release(b);
       a.check();
-      expect(a.freeBlocks()[7]).toBe(1);
-    },
-  );
+      expect(a.freeBlocks()[a.maxOrder]).toBe(1);
+    });
+
+  test('blocks tile memory exactly, buddies merge, and free pages add up, after any allocations and frees', () => {
+    fc.assert(staysConsistent(() => new BuddyAllocator(128)), { seed: SEED, numRuns: 150 });
+  });
+
+  test('seeded fault: an allocator that frees without merging buddies is caught', () => {
+    expect(fc.check(staysConsistent(() => new BuddyAllocator(128, false)), { seed: SEED, numRuns: 150 }).failed).toBe(true);
+  });
 
   test('freeing a block twice is refused', () => {
     const a = new BuddyAllocator(8);
