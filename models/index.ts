@@ -4,5 +4,6 @@
  */
 import type { AnyModelSpec } from '../src/model/spec.js';
 import { spec as cmChecksum } from './cm-checksum/index.js';
+import { spec as virtqueueRx } from './virtqueue-rx/index.js';
 
-export const models: readonly AnyModelSpec[] = [cmChecksum];
+export const models: readonly AnyModelSpec[] = [cmChecksum, virtqueueRx];

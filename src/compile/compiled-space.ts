@@ -18,7 +18,7 @@ import { ConfigTable, type Config } from './configs.js';
 import type { Layout } from './layout.js';
 import { refuseUncompilable } from './refusal.js';
 import { ShapeLayout } from './shape-layout.js';
-import { DomainLayout } from './domain-layout.js';
+import { DomainLayout, DomainViolation } from './domain-layout.js';
 import type { T } from './select.js';
 import { Stepper, type Plan } from './step.js';
 import { RecordTable } from './table.js';
@@ -222,6 +222,8 @@ export class CompiledSpace implements StateSpace {
       try {
         n = this.successor(config, context, e, ei, this.table.offset(id), len, hint);
       } catch (err) {
+        // Wrong declared domains are the layout's problem, not a step of the model that threw.
+        if (err instanceof DomainViolation) throw err;
         throw new ModelStepError(ei, err);
       }
       if (n < 0) continue;
