@@ -24,8 +24,8 @@ import { bulkSegments, MSS } from './traffic.js';
 
 const HOST = xeonE5v2_2014;
 const LINK = ibQdr4x;
-/** 256 MB per stream, in writes of 1 MB on average. */
-const STREAM_BYTES = 256 * 2 ** 20;
+/** 64 MiB per stream (about a thousand 64 KB segments: far past the pipeline's start-up), in writes of 1 MiB on average. */
+const STREAM_BYTES = 64 * 2 ** 20;
 const MEAN_WRITE = 2 ** 20;
 /** Pressure scenarios for the allocation failure rates. */
 const ALLOC_SCENARIOS = 300;

@@ -11,10 +11,10 @@ import { variants } from '../../../models/cm-checksum/variants.js';
 import { lockstepProperty } from '../../../properties/cm-checksum/commands.js';
 
 const SEED = 5_095_098;
-const RUNS = 50;
+const RUNS = 40;
 
 describe('cm-checksum lockstep: machine and bytes agree on every packet', () => {
-  for (const name of ['ib-crc-negotiation', 'upstream-2008', 'bug-skip-on-own-capability', 'bug-gateway-no-regenerate', 'bug-ud-marked-verified']) {
+  for (const name of ['ib-crc-negotiation', 'upstream-2008', 'bug-skip-on-own-capability', 'bug-gateway-no-regenerate']) {
     test(name, () => {
       const stats = { compared: 0 };
       fc.assert(lockstepProperty(variants.find((v) => v.name === name)!.behaviour, stats), { seed: SEED, numRuns: RUNS });
