@@ -8,7 +8,7 @@
  */
 import { createActor, type AnyMachineSnapshot, type AnyStateNode, type EventObject } from 'xstate';
 import type { ModelInstance, ModelState } from '../model/spec.js';
-import { eventKey, type EventKey } from '../explore/key.js';
+import { EventTable } from '../explore/event-table.js';
 import { ModelStepError } from '../explore/successors.js';
 import { NOT_INTERNED, type StateSpace } from '../explore/state-space.js';
 import { XStateSuccessors } from '../explore/xstate-successors.js';
@@ -38,9 +38,7 @@ export class CompiledSpace implements StateSpace {
   private readonly layout: Layout;
   private readonly table: RecordTable;
   private out = new Int32Array(64);
-  private readonly events: EventObject[] = [];
-  private readonly byKey = new Map<EventKey, number>();
-  private readonly byIdentity = new WeakMap<EventObject, number>();
+  private readonly events = new EventTable();
   private readonly result: ActionResult = { context: undefined, assigned: false };
   private readonly selected: T[] = [];
   private readonly inPlace: InPlaceAssign;
@@ -134,21 +132,7 @@ export class CompiledSpace implements StateSpace {
 
   /** The index of an event already interned (by identity or canonical key), if any. */
   eventIndex(e: EventObject): number | undefined {
-    return this.byIdentity.get(e) ?? this.byKey.get(eventKey(e));
-  }
-
-  private internEvent(e: EventObject): number {
-    let i = this.byIdentity.get(e);
-    if (i !== undefined) return i;
-    const k = eventKey(e);
-    i = this.byKey.get(k);
-    if (i === undefined) {
-      i = this.events.length;
-      this.events.push(e);
-      this.byKey.set(k, i);
-    }
-    this.byIdentity.set(e, i);
-    return i;
+    return this.events.find(e);
   }
 
   private shapeOf(p: Plan): ActionShape {
@@ -206,7 +190,7 @@ export class CompiledSpace implements StateSpace {
     const events = this.instance.events(ev as unknown as ModelState);
     if (events !== this.lastEvents) {
       this.lastEvents = events;
-      this.lastIndices = events.map((e) => this.internEvent(e));
+      this.lastIndices = events.map((e) => this.events.intern(e));
     }
     const indices = this.lastIndices;
     for (let k = 0; k < events.length; k++) {
@@ -232,7 +216,7 @@ export class CompiledSpace implements StateSpace {
   release(): void {}
 
   event(index: number): EventObject {
-    return this.events[index];
+    return this.events.get(index);
   }
 
   isFinal(): boolean {
