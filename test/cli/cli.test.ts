@@ -110,6 +110,18 @@ describe('bad input: one clear line naming the problem and the fix, exit 2, no s
   });
 });
 
+describe('rxspec simulate', () => {
+  test('prints a model\'s simulated tables, and refuses a model without a simulation', async () => {
+    const [ok, none] = await Promise.all([rxspec('simulate', 'cm-checksum', '--json'), rxspec('simulate', 'die-hard')]);
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.stdout);
+    expect(report.tables.length).toBeGreaterThan(0);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("rxspec: model 'die-hard' has no simulation");
+  });
+});
+
 describe('rxspec docs --check', () => {
   // The freshness check of the committed docs/ (the only full generation in npm test).
   test('the committed docs/ is what the models generate now', async () => {
