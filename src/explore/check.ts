@@ -13,7 +13,7 @@ import type { PropertyKind, Trace } from '../trace/types.js';
 import { search, type SearchOutcome, type SearchProgress } from './bfs.js';
 import { findLasso } from './liveness.js';
 import type { CheckResult, Stats, Verdict, Violation, Witness } from './result.js';
-import { XStateSuccessors } from './xstate-successors.js';
+import { XStateSpace } from './xstate-space.js';
 import { toPlain } from './key.js';
 
 /** Large enough for every model at its check bounds, small enough to stay far from the heap limit. */
@@ -77,18 +77,19 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
   positive('max-states', options.maxStates);
   positive('max-depth', options.maxDepth);
   const { variant, params, instance } = resolveRun(spec, options.variant, options.params);
-  const succ = new XStateSuccessors(instance);
+  const space = new XStateSpace(instance);
+  const succ = space.succ;
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
   const checkDeadlock = spec.checkDeadlock !== false;
   const out = search(
-    succ,
+    space,
     {
       invariants: spec.invariants.map((inv) => ({ name: inv.name, holds: (s) => inv.holds(s, params) })),
       goals: spec.goals.map((g) => ({ name: g.name, reached: (s) => g.reached(s, params) })),
       leadsTo: spec.liveness.map((l) => ({ name: l.name, from: (s) => l.from(s, params), to: (s) => l.to(s, params) })),
       isEnd: (s) => instance.isEndState?.(s) ?? false,
     },
-    { maxStates, maxDepth: options.maxDepth, onProgress: options.onProgress },
+    { maxStates, maxDepth: options.maxDepth, onProgress: options.onProgress, keepEdges: spec.liveness.length > 0 },
   );
   const { graph } = out;
   const complete = out.stop === 'complete';
@@ -183,7 +184,7 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     depth: out.maxDepth,
     elapsedMs: out.elapsedMs,
     statesPerSecond: graph.count / Math.max(out.elapsedMs / 1000, 1e-6),
-    successorPath: succ.label,
+    successorPath: space.label,
     invariants: spec.invariants.length,
     liveness: spec.liveness.length,
     goals: spec.goals.length,
