@@ -20,9 +20,12 @@ export const MODELLED =
   'NIC): queued before the call, on the backlog while the reader owns the socket, and through the softirq while it sleeps: the early ' +
   'copy (in order, hardware-verified, within ucopy.len; waking on ucopy.len == 0, PSH or rmem > rcvbuf/2), the prequeue, or the queue. ' +
   'DMA descriptors pending until issued (by the exit or the ioat2 pending threshold) and completed in cookie order; another thread ' +
-  'forking while the buffer is pinned, and the copy-on-write fault a CPU copy then takes; wake-ups and a signal; the exit ' +
+  'forking while the buffer is pinned (offered while the reader owns the socket, where every CPU copy into the pinned buffer starts), and ' +
+  'the copy-on-write fault a CPU copy then takes; wake-ups and a signal; the exit ' +
   '(issue and wait for the last cookie, purge sk_async_wait_queue, unpin, tcp_cleanup_rbuf, release_sock). Bytes are tracked ' +
-  'exactly: user-buffer slot i holds the stream offset that landed there and how (cpu, dma-pending, dma, or lost in a stale frame).';
+  'exactly: user-buffer slot i holds the stream offset that landed there and how (cpu, dma-pending, dma, or lost in a stale frame). ' +
+  'Variants: net-dma-off; net-dma, which is 2.6.32.2 with one fix, the CPU-copy fallback draining the engine and ending the offload ' +
+  '(77873803363c weighed it and rejected it for cost); stale-mapping, which is 2.6.32.2 as shipped; and three seeded bugs.';
 
 export const LEFT_OUT =
   'Later kernels\' tcp_service_net_dma (issue before sleeping, reap on waking): 2.6.32.2 issues only at the exit or past the ' +

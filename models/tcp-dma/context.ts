@@ -129,12 +129,12 @@ export function pagesFor(len: number): number {
  * with target = len; it is left out to stay within the state budget.
  */
 export function readCalls(p: TcpDmaParams): ReadCall[] {
-  const base = { len: p.readLen, peek: false, waitall: false, rcvlowat: 1, lowLatency: false };
+  const base = { len: p.readLen, peek: false, waitall: false, rcvlowat: p.rcvlowat, lowLatency: false };
   return [
     base,
-    { ...base, rcvlowat: p.rcvlowat },
+    { ...base, rcvlowat: p.raisedRcvlowat },
     { ...base, len: p.copybreak, waitall: true },
-    { ...base, peek: true, rcvlowat: p.rcvlowat },
+    { ...base, peek: true, rcvlowat: p.raisedRcvlowat },
     { ...base, lowLatency: true, waitall: true },
   ];
 }

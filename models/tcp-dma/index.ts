@@ -16,7 +16,8 @@ export const spec: ModelSpec<TcpDmaParams, TcpDmaBehaviour, TcpDmaContext> = {
     'One tcp_recvmsg call on Linux 2.6.32.2 with Intel I/OAT receive copy offload: when the user buffer is pinned, how the ' +
     'softirq early-copies by DMA while the reader sleeps and when it wakes it, why the exit must wait for every cookie, and how a ' +
     'copy-on-write fault strands DMA in a stale frame (why NET_DMA was removed). The cost model reproduces the ordering of the ' +
-    'seed\'s 930 / 890 / 874 Mbit/s and shows why receive, which still copies, trails transmit.',
+    'seed\'s CPU copy shares (36.1% / 33.5% / 25.1%) but not of its throughputs (930 / 890 / 874 Mbit/s), and shows why receive, which ' +
+    'still copies, trails transmit (seed 001).',
   sources: SOURCES,
   modelled: MODELLED,
   leftOut: LEFT_OUT,

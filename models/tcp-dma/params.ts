@@ -17,8 +17,10 @@ export type TcpDmaParams = {
   copybreak: number;
   /** The read's len, units (the user buffer). */
   readLen: number;
-  /** sk_rcvlowat when the application raised it (SO_RCVLOWAT), units. */
+  /** sk_rcvlowat as the socket starts (the kernel default), units. */
   rcvlowat: number;
+  /** sk_rcvlowat after the application raises it with SO_RCVLOWAT, as the seed's third run does, units. */
+  raisedRcvlowat: number;
   /** sk_rcvbuf, units: the early copy stops when rmem > rcvbuf/2. */
   rcvbuf: number;
   /** Units in the sender's message (one write; its last segment carries PSH). */
@@ -53,12 +55,21 @@ export const params: ParamDecls<TcpDmaParams> = {
   },
   rcvlowat: {
     kind: 'int',
+    default: 1,
+    check: 1,
+    min: 1,
+    max: 1 << 20,
+    doc: 'sk_rcvlowat of a fresh socket, units (1 byte rounds up to one unit: sock_rcvlowat returns at least 1 either way)',
+    source: 'sock_init_data sets sk_rcvlowat = 1 (net/core/sock.c@2.6.32.2; kernel-facts 4.1)',
+  },
+  raisedRcvlowat: {
+    kind: 'int',
     default: 100,
     check: 2,
     min: 1,
     max: 1 << 20,
-    doc: 'sk_rcvlowat set by the application (the default is 1 byte, which the model reads with as well)',
-    source: 'seed 004: sk_rcvlowat = 200 KBytes = 100 units; default 1 (kernel-facts 4.1)',
+    doc: 'sk_rcvlowat after setsockopt(SO_RCVLOWAT), units',
+    source: 'seed 004: sk_rcvlowat = 200 KBytes = 100 units',
     why: '2 units: a target between 1 and len, so the read pins while some data is already queued',
   },
   rcvbuf: {
@@ -69,8 +80,8 @@ export const params: ParamDecls<TcpDmaParams> = {
     max: 1 << 20,
     doc: 'sk_rcvbuf, units',
     source:
-      'seed 004: iperf -w 250 KBytes; sock_setsockopt(SO_RCVBUF) doubles the value (net/core/sock.c@2.6.32.2), so sk_rcvbuf is ' +
-      '500 KB = 250 units, not the window itself as the seed assumed',
+      'seed 004: iperf -w 250 KBytes (the window); sock_setsockopt(SO_RCVBUF) doubles the value (net/core/sock.c@2.6.32.2), so ' +
+      'sk_rcvbuf is 500 KB = 250 units, not the window itself as the seed assumed',
     why: '2 units: one charged skb (truesize 2 units) passes rcvbuf/2, so the receive-memory stop is reachable in a short message',
   },
   messageLen: {

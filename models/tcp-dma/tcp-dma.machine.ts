@@ -41,11 +41,21 @@
  * - DMA descriptors pending until issued (by the exit, or by the ioat2 driver
  *   once more than ioat_pending_level wait), completed in cookie order;
  * - another thread forking while the buffer is pinned (pages become
- *   copy-on-write), and the copy-on-write fault a CPU copy then takes;
+ *   copy-on-write), and the copy-on-write fault a CPU copy then takes. The
+ *   fork is an event of the locked state only: it commutes with every step
+ *   except a CPU copy into the pinned buffer, and those run only in steps
+ *   taken from that state (the backlog in release_sock, the copy loop), or
+ *   from WAKE_UP's prequeue once net-dma's fix has ended the offload with
+ *   nothing in flight; offering it elsewhere adds states, not outcomes;
  * - wake-ups and a signal; the exit: issue and wait for the last
  *   cookie, purge sk_async_wait_queue, unpin, tcp_cleanup_rbuf, release_sock.
  * Bytes are tracked exactly: slot i of the user buffer holds the stream offset
  * that landed there and how (cpu, dma-pending, dma, or lost in a stale frame).
+ *
+ * Variants (variants.ts): net-dma-off; net-dma, which is 2.6.32.2 with one
+ * fix, the CPU-copy fallback draining the engine and ending the offload
+ * (77873803363c weighed it and rejected it for cost); stale-mapping, which is
+ * 2.6.32.2 as shipped; and three seeded bugs.
  *
  * Left out, and why:
  * - 2.6.32.2 issues descriptors only at the exit or past the driver's pending
@@ -172,7 +182,6 @@ export function tcpDmaMachine(p: TcpDmaParams, b: TcpDmaBehaviour) {
         on: {
           WAKE_UP: { guard: 'woken', target: 'locked', actions: 'wakeUp' },
           SEGMENT_ARRIVES: { guard: 'segmentFits', actions: 'arriveSleeping' },
-          FORK: { guard: 'canFork', actions: 'fork' },
           SIGNAL: { guard: 'notInterrupted', actions: 'signal' },
         },
       },
@@ -181,7 +190,6 @@ export function tcpDmaMachine(p: TcpDmaParams, b: TcpDmaBehaviour) {
         on: {
           RETURN: { guard: 'canReturn', target: 'returned', actions: 'recvmsgReturn' },
           SEGMENT_ARRIVES: { guard: 'segmentFits', actions: 'arriveOwned' },
-          FORK: { guard: 'canFork', actions: 'fork' },
         },
       },
       /** tcp_recvmsg has returned `result`; only the DMA engine may still act. */

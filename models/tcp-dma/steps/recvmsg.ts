@@ -120,6 +120,17 @@ export type WaitOutcome = { ctx: TcpDmaContext; sleeps: boolean };
  * empty and nothing made the task runnable meanwhile.
  */
 export function queueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): WaitOutcome {
+  // Guards and the action ask for the same outcome: contexts are immutable, so remember it per context.
+  let memo = waits.get(c0);
+  if (!memo) waits.set(c0, (memo = new Map()));
+  let out = memo.get(b);
+  if (!out) memo.set(b, (out = computeQueueEmpty(c0, b, p)));
+  return out;
+}
+
+const waits = new WeakMap<TcpDmaContext, Map<TcpDmaBehaviour, WaitOutcome>>();
+
+function computeQueueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): WaitOutcome {
   const c = draft(c0);
   installReader(c);
   if (c.prequeue.length > 0) {
