@@ -10,6 +10,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { ModelSpec } from '../src/model/spec.js';
+import { domain } from '../src/model/domains.js';
 
 export interface BenchContext {
   sendQ: number;
@@ -100,7 +101,18 @@ export const rcBench: ModelSpec<{ N: number }, null, BenchContext> = {
   leftOut: 'Everything else: it is a benchmark.',
   params: { N: { kind: 'int', default: 8, check: 8, min: 1, max: 255, doc: 'queue and ring size', source: 'benchmark' } },
   variants: [{ name: 'default', kind: 'baseline', doc: 'As specified in issue 8.', behaviour: null, catches: [] }],
-  instantiate: (p) => ({ machine: rcBenchMachine(p.N), inputs: [undefined], events: () => BENCH_EVENTS }),
+  instantiate: (p) => ({
+    machine: rcBenchMachine(p.N),
+    inputs: [undefined],
+    events: () => BENCH_EVENTS,
+    domains: {
+      sendQ: domain.int(0, p.N),
+      rxPosted: domain.int(0, p.N),
+      inFlight: domain.int(0, p.N),
+      delivered: domain.int(0, 3),
+      rnrCount: domain.int(0, 3),
+    },
+  }),
   invariants: [{ name: 'withinBounds', doc: 'Queues stay within 0..N.', holds: (s, p) => s.context.sendQ <= p.N && s.context.inFlight <= p.N && s.context.rxPosted <= p.N }],
   liveness: [],
   goals: [],

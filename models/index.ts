@@ -4,5 +4,6 @@
  */
 import type { AnyModelSpec } from '../src/model/spec.js';
 import { spec as tcpDma } from './tcp-dma/index.js';
+import { spec as virtqueueRx } from './virtqueue-rx/index.js';
 
-export const models: readonly AnyModelSpec[] = [tcpDma];
+export const models: readonly AnyModelSpec[] = [virtqueueRx, tcpDma];

@@ -36,6 +36,7 @@ export function program(setExit: (code: number) => void): Command {
     .option('--param <key=value>', 'override a parameter (repeatable; one model only)', collect, [])
     .option('--max-states <n>', 'stop as bounded-out past this many distinct states (default 2000000)')
     .option('--max-depth <n>', 'do not explore past this many steps from an initial state')
+    .addOption(new Option('--successors <path>', "how successors are computed: the compiled path, or XState's own step").choices(['compiled', 'xstate']).default('compiled'))
     .option('--out <dir>', 'where counterexample trace files are written', 'traces')
     .option('--no-traces', 'do not write trace files')
     .option('--json', 'machine-readable report on stdout')

@@ -6,7 +6,8 @@
  *
  * A state that violates an invariant is an error state: it is recorded and
  * not expanded, so a bug does not drag the search into states the protocol
- * can never reach.
+ * can never reach; unless the invariant asks for its violations to be
+ * expanded (`expand`), for properties a correct version violates by design.
  */
 import { getHeapStatistics } from 'node:v8';
 import type { ModelState } from '../model/spec.js';
@@ -18,7 +19,8 @@ import { ModelStepError } from './successors.js';
 import { NOT_INTERNED, type StateSpace } from './state-space.js';
 
 export interface Probe {
-  readonly invariants: readonly { name: string; holds(s: ModelState): boolean }[];
+  /** `expand`: a state violating this invariant is still expanded (it is not an error state). */
+  readonly invariants: readonly { name: string; holds(s: ModelState): boolean; expand?: boolean }[];
   readonly goals: readonly { name: string; reached(s: ModelState): boolean }[];
   /** Leads-to properties: both sides are recorded as one bit per state. */
   readonly leadsTo: readonly { name: string; from(s: ModelState): boolean; to(s: ModelState): boolean }[];
@@ -62,16 +64,12 @@ export interface SearchOutcome {
   elapsedMs: number;
 }
 
-function evaluate(kind: string, name: string, f: () => boolean): boolean {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof RxspecError) throw err;
-    throw new ModelDefinitionError(
-      `${kind} '${name}' threw: ${(err as Error)?.message ?? String(err)}`,
-      `make '${name}' total: it must return a boolean for every reachable state`,
-    );
-  }
+function predicateError(kind: string, name: string, err: unknown): never {
+  if (err instanceof RxspecError) throw err;
+  throw new ModelDefinitionError(
+    `${kind} '${name}' threw: ${(err as Error)?.message ?? String(err)}`,
+    `make '${name}' total: it must return a boolean for every reachable state`,
+  );
 }
 
 export function search(space: StateSpace, probe: Probe, options: SearchOptions): SearchOutcome {
@@ -90,25 +88,41 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
   let deadlockFirst = -1;
   let error: SearchOutcome['error'] = null;
 
+  // Predicates run once per distinct state; no closure is allocated per evaluation.
   const discover = (id: number, parent: number, event: number, depth: number, input: number): void => {
     graph.addState(id, parent, event, depth, input);
     const view = space.view(id);
-    for (let i = 0; i < invariants.length; i++) {
-      const inv = invariants[i];
-      if (!evaluate('invariant', inv.name, () => inv.holds(view))) {
-        errorState.set(id);
-        if (invariantFirst[i] === -1) invariantFirst[i] = id;
+    let k = 0;
+    try {
+      for (k = 0; k < invariants.length; k++) {
+        if (!invariants[k].holds(view)) {
+          if (!invariants[k].expand) errorState.set(id);
+          if (invariantFirst[k] === -1) invariantFirst[k] = id;
+        }
       }
+    } catch (err) {
+      predicateError('invariant', invariants[k].name, err);
     }
-    for (let i = 0; i < goals.length; i++) {
-      if (goalFirst[i] === -1 && evaluate('goal', goals[i].name, () => goals[i].reached(view))) goalFirst[i] = id;
+    try {
+      for (k = 0; k < goals.length; k++) if (goalFirst[k] === -1 && goals[k].reached(view)) goalFirst[k] = id;
+    } catch (err) {
+      predicateError('goal', goals[k].name, err);
     }
-    for (let i = 0; i < leads.length; i++) {
-      const l = leads[i];
-      if (evaluate('liveness property', l.name, () => l.from(view))) leadsFrom[i].set(id);
-      if (evaluate('liveness property', l.name, () => l.to(view))) leadsTo[i].set(id);
+    try {
+      for (k = 0; k < leads.length; k++) {
+        if (leads[k].from(view)) leadsFrom[k].set(id);
+        if (leads[k].to(view)) leadsTo[k].set(id);
+      }
+    } catch (err) {
+      predicateError('liveness property', leads[k].name, err);
     }
-    if (space.isFinal(id) || evaluate('end-state predicate', 'isEndState', () => probe.isEnd(view))) endStates.set(id);
+    let end: boolean;
+    try {
+      end = space.isFinal(id) || probe.isEnd(view);
+    } catch (err) {
+      predicateError('end-state predicate', 'isEndState', err);
+    }
+    if (end) endStates.set(id);
   };
 
   for (const { id, input } of space.init()) discover(id, -1, -1, 0, input);

@@ -10,6 +10,7 @@
  */
 import type { AnyStateMachine, EventObject, StateValue } from 'xstate';
 import type { ParamDecls, ParamValues } from './params.js';
+import type { ContextDomains } from './domains.js';
 
 /**
  * What a property sees of a state: the state value, the context and
@@ -29,6 +30,15 @@ export interface Invariant<C = any, P extends ParamValues = ParamValues> {
   /** One sentence: what it means for the protocol. */
   readonly doc: string;
   holds(state: ModelState<C>, params: P): boolean;
+  /**
+   * Keep exploring from states that violate this invariant (default: a
+   * violating state is an error state and is not expanded). For a property
+   * that a correct kernel version violates by design, such as an accounting
+   * convention or an optimisation the version lacks, so that the rest of
+   * that version's behaviour is still checked and every other property still
+   * gets its own shortest counterexample.
+   */
+  readonly expandViolations?: boolean;
 }
 
 /**
@@ -67,10 +77,19 @@ export interface ModelInstance {
    * `Init`). `[undefined]` for a machine without input.
    */
   readonly inputs: readonly unknown[];
-  /** The event alphabet at this state; events that change nothing are ignored. */
+  /**
+   * The event alphabet at this state; events that change nothing are
+   * ignored. Return a fresh array or a constant one, and never change an
+   * array once returned (the compiled path caches by identity).
+   */
   events(state: ModelState): readonly EventObject[];
   /** States where the protocol may legitimately stop (not deadlocks). */
   isEndState?(state: ModelState): boolean;
+  /**
+   * The finite domain of every context field (optional): lets the compiled
+   * successor path pack states into bits. Every field must be declared.
+   */
+  readonly domains?: ContextDomains;
 }
 
 export type VariantKind = 'baseline' | 'version' | 'bug';

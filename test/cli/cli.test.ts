@@ -75,7 +75,7 @@ describe('bad input: one clear line naming the problem and the fix, exit 2, no s
     ['a bad bound', ['check', 'counters', '--max-states', 'lots'], "rxspec: --max-states must be a positive integer, not 'lots'"],
     ['a missing trace file', ['replay', '/nonexistent/t.json'], 'rxspec: /nonexistent/t.json: no such file'],
     ['an unknown command', ['frobnicate'], "error: unknown command 'frobnicate'"],
-  ])('%s', async (_what, args, message) => {
+  ])('%s', { concurrent: true }, async (_what, args, message) => {
     const r = await rxspec(...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);

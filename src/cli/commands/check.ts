@@ -21,6 +21,7 @@ export interface CheckCommandOptions {
   param: string[];
   maxStates?: string;
   maxDepth?: string;
+  successors: 'compiled' | 'xstate';
   json?: boolean;
   out: string;
   traces: boolean;
@@ -149,7 +150,7 @@ export function runCheck(names: readonly string[], opts: CheckCommandOptions): n
     const recorded: Record<string, ExpectedVariant> = {};
     for (const v of variants) {
       const progress = progressLine(`${entry.spec.id}/${v.name}`);
-      const options: CheckOptions = { variant: v.name, params, maxStates, maxDepth, onProgress: progress.onProgress };
+      const options: CheckOptions = { variant: v.name, params, maxStates, maxDepth, onProgress: progress.onProgress, successors: opts.successors };
       const result = check(entry.spec, options);
       progress.done();
       const countsComparable = opts.param.length === 0 && maxDepth === undefined;
