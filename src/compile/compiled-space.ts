@@ -12,7 +12,7 @@ import { eventKey, type EventKey } from '../explore/key.js';
 import { ModelStepError } from '../explore/successors.js';
 import { NOT_INTERNED, type StateSpace } from '../explore/state-space.js';
 import { XStateSuccessors } from '../explore/xstate-successors.js';
-import { classify, InPlaceAssign, type ActionEnv, type ActionResult, type ActionShape, type FieldWriter } from './actions.js';
+import { classify, InPlaceAssign, type ActionEnv, type ActionResult, type ActionShape } from './actions.js';
 import { Chart } from './chart.js';
 import { ConfigTable, type Config } from './configs.js';
 import type { Layout } from './layout.js';
@@ -42,10 +42,8 @@ export class CompiledSpace implements StateSpace {
   private readonly byKey = new Map<EventKey, number>();
   private readonly byIdentity = new WeakMap<EventObject, number>();
   private readonly result: ActionResult = { context: undefined, assigned: false };
-  private readonly shapes = new WeakMap<Plan, ActionShape>();
   private readonly selected: T[] = [];
   private readonly inPlace: InPlaceAssign;
-  private readonly write: FieldWriter;
   /** The event array the model returned last, and its interned indices (models usually return one constant array). */
   private lastEvents: readonly EventObject[] | undefined;
   private lastIndices: number[] = [];
@@ -81,8 +79,6 @@ export class CompiledSpace implements StateSpace {
     this.table = new RecordTable(this.layout.fixedWidth);
     this.label = `compiled (${this.layout.name} layout${why})`;
     this.inPlace = new InPlaceAssign(this.env);
-    const chosen = this.layout;
-    this.write = (out, hint, key, value) => chosen.write(out, hint, key, value);
   }
 
   get size(): number {
@@ -156,9 +152,7 @@ export class CompiledSpace implements StateSpace {
   }
 
   private shapeOf(p: Plan): ActionShape {
-    let s = this.shapes.get(p);
-    if (!s) this.shapes.set(p, (s = classify(this.env, p.actions)));
-    return s;
+    return (p.shape ??= classify(this.env, p.actions)) as ActionShape;
   }
 
   /**
@@ -182,7 +176,7 @@ export class CompiledSpace implements StateSpace {
         for (let k = 0; k < srcLen; k++) out[k] = arena[srcOff + k];
         this.layout.setConfig(out, 0, plan.next.id);
         if (shape.kind === 'none') return srcLen;
-        if (this.inPlace.run(shape, context, e, this.write, out, hint)) return srcLen;
+        if (this.inPlace.run(shape, context, e, this.layout, out, hint)) return srcLen;
         // The assign's result does not fit in place: take the generic path below.
       }
     }

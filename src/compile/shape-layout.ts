@@ -238,7 +238,15 @@ export class ShapeLayout implements Layout {
 
   write(out: Int32Array, hint: number, key: string, v: unknown): boolean {
     const slot = this.shapes[hint].slots.get(key);
-    if (!slot) return false;
+    return slot ? this.writeField(out, slot, v) : false;
+  }
+
+  field(hint: number, key: string): unknown {
+    return this.shapes[hint].slots.get(key);
+  }
+
+  writeField(out: Int32Array, ref: unknown, v: unknown): boolean {
+    const slot = ref as { pos: number; kind: Kind };
     const p = 1 + slot.pos;
     switch (slot.kind) {
       case 'i':
