@@ -4,6 +4,7 @@
  */
 import type { AnyModelSpec } from '../src/model/spec.js';
 import { spec as cmChecksum } from './cm-checksum/index.js';
+import { spec as tcpDma } from './tcp-dma/index.js';
 import { spec as virtqueueRx } from './virtqueue-rx/index.js';
 
-export const models: readonly AnyModelSpec[] = [cmChecksum, virtqueueRx];
+export const models: readonly AnyModelSpec[] = [cmChecksum, virtqueueRx, tcpDma];
