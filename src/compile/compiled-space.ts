@@ -47,9 +47,17 @@ export class CompiledSpace implements StateSpace {
   private lastIndices: number[] = [];
   /** The successor's context object when the generic path built one. */
   private nextContext: unknown;
-  /** The context of the state interned last: its view needs no unpacking. */
+  /**
+   * Contexts of states discovered but not yet expanded, for layouts where
+   * unpacking costs more than keeping them (the generic one): the search
+   * views a new state at once and expands it later, and both would unpack.
+   */
+  private readonly pending: unknown[] | null;
+  /** With bit-packed records only the last new state's context is kept. */
   private lastId = -1;
   private lastContext: unknown;
+  /** A successor's likely shape: by plan, then by the source's shape. */
+  private readonly successorHints = new WeakMap<object, Map<number, number>>();
   private readonly viewObject: View = { value: undefined, context: undefined, matches: () => false };
   private readonly eventsView: View = { value: undefined, context: undefined, matches: () => false };
 
@@ -75,6 +83,7 @@ export class CompiledSpace implements StateSpace {
     }
     this.layout = declared ?? new ShapeLayout();
     this.table = new RecordTable(this.layout.fixedWidth);
+    this.pending = this.layout.fixedWidth ? null : [];
     this.label = `compiled (${this.layout.name} layout${why})`;
     this.inPlace = new InPlaceAssign(this.env);
   }
@@ -99,6 +108,7 @@ export class CompiledSpace implements StateSpace {
 
   private remember(id: number, context: unknown): void {
     if (id !== NOT_INTERNED && this.table.lastWasNew) {
+      if (this.pending) this.pending[id] = context;
       this.lastId = id;
       this.lastContext = context;
     }
@@ -118,6 +128,8 @@ export class CompiledSpace implements StateSpace {
 
   private contextOf(id: number): unknown {
     if (id === this.lastId) return this.lastContext;
+    const kept = this.pending?.[id];
+    if (kept !== undefined) return kept;
     return this.layout.unpack(this.table.arena, this.table.offset(id));
   }
 
@@ -133,6 +145,12 @@ export class CompiledSpace implements StateSpace {
   /** The index of an event already interned (by identity or canonical key), if any. */
   eventIndex(e: EventObject): number | undefined {
     return this.events.find(e);
+  }
+
+  private hintsOf(p: Plan): Map<number, number> {
+    let m = this.successorHints.get(p);
+    if (!m) this.successorHints.set(p, (m = new Map()));
+    return m;
   }
 
   private shapeOf(p: Plan): ActionShape {
@@ -173,7 +191,12 @@ export class CompiledSpace implements StateSpace {
     const next = this.stepper.step(config, context, e, selected, r);
     if (next === config && !r.assigned) return -1;
     this.nextContext = r.context;
-    return this.pack(next.id, r.context, hint);
+    // Lists change length from step to step: a plan tends to map a source shape to one successor shape.
+    const byPlan = selected.length === 1 ? this.hintsOf(this.stepper.planOf(config, selected[0])) : undefined;
+    const guess = byPlan?.get(hint) ?? hint;
+    const len = this.pack(next.id, r.context, guess);
+    byPlan?.set(hint, this.layout.hintOf(this.out, 0));
+    return len;
   }
 
   expand(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): void {
@@ -213,7 +236,9 @@ export class CompiledSpace implements StateSpace {
     }
   }
 
-  release(): void {}
+  release(id: number): void {
+    if (this.pending) this.pending[id] = undefined;
+  }
 
   event(index: number): EventObject {
     return this.events.get(index);

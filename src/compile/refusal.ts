@@ -3,7 +3,7 @@
  * A refusal names the construct and where it is; the checker then falls
  * back to XState's own step and says so in its statistics.
  */
-import type { AnyStateNode } from 'xstate';
+import { and, not, or, stateIn, type AnyStateNode } from 'xstate';
 import type { Chart } from './chart.js';
 
 export class CompileRefusal extends Error {
@@ -17,8 +17,9 @@ export class CompileRefusal extends Error {
 }
 
 const SUPPORTED_BUILTIN_ACTIONS = new Set(['xstate.assign', 'xstate.raise']);
-// Built-in guards are recognised by name; each is evaluated through its own `check`.
-const SUPPORTED_BUILTIN_GUARDS = new Set(['and', 'or', 'not', 'stateIn']);
+// Built-in guards are recognised by their `check` function (names do not survive bundling);
+// each is evaluated through that same `check`.
+const SUPPORTED_BUILTIN_CHECKS = new Set<unknown>([and([]), or([]), not('x'), stateIn('x')].map((g) => (g as unknown as { check: unknown }).check));
 
 function where(n: AnyStateNode): string {
   return `state node '${n.id}'`;
@@ -51,7 +52,7 @@ function checkGuard(chart: Chart, n: AnyStateNode, g: unknown, place: string): v
   if (typeof impl !== 'function') return checkGuard(chart, n, impl, place);
   const f = impl as { check?: unknown; name?: string; guards?: unknown[] };
   if (!('check' in f)) return;
-  if (!f.name || !SUPPORTED_BUILTIN_GUARDS.has(f.name)) throw new CompileRefusal(`the built-in guard '${f.name ?? '?'}'`, `${where(n)}, ${place}`);
+  if (!SUPPORTED_BUILTIN_CHECKS.has(f.check)) throw new CompileRefusal(`the built-in guard '${f.name ?? '?'}'`, `${where(n)}, ${place}`);
   for (const inner of f.guards ?? []) checkGuard(chart, n, inner, place);
 }
 

@@ -37,6 +37,33 @@ export function describe(v: unknown): Desc {
   }
 }
 
+/** Whether a value has exactly this shape (the check behind a structural-hash match). */
+export function fits(d: Desc, v: unknown): boolean {
+  switch (d.k) {
+    case 'i':
+      return typeof v === 'number' && (v | 0) === v;
+    case 'f':
+      return typeof v === 'number' && (v | 0) !== v && Number.isFinite(v);
+    case 'b':
+      return typeof v === 'boolean';
+    case 's':
+      return typeof v === 'string';
+    case 'n':
+      return v === null;
+    case 'u':
+      return v === undefined;
+    case 'a':
+      return Array.isArray(v) && v.length === d.of.length && d.of.every((x, i) => fits(x, v[i]));
+    case 'o': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+      const o = v as Record<string, unknown>;
+      let n = 0;
+      for (const k in o) if (o[k] !== undefined) n++;
+      return n === d.keys.length && d.keys.every((k, i) => fits(d.of[i], o[k]));
+    }
+  }
+}
+
 export function width(d: Desc): number {
   if (d.k === 'o' || d.k === 'a') return d.of.reduce((s, x) => s + width(x), 0);
   return d.k === 'u' ? 0 : 1;

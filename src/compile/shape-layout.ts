@@ -2,8 +2,10 @@
  * The generic layout: [header, leaves...], one 32-bit integer per leaf of
  * the context. The context's shape (its keys, sorted; array lengths; the
  * kind of every leaf) is interned. A context is packed by one walk that
- * writes its leaves and spells its shape's signature together; a shape that
- * becomes hot (used HOT_SHAPE times) gets a generated packer and unpacker,
+ * writes its leaves and hashes its structure (key ids, array lengths, leaf
+ * kinds: numbers only, no strings built); the shape is then found by that
+ * hash and confirmed against its description. A shape that becomes hot
+ * (used HOT_SHAPE times) gets a generated packer and unpacker,
  * so packing a context of a common shape is a run of type checks and array
  * stores, while models whose contexts take many shapes (variable-length
  * lists) do not pay for code generation on every new one. Leaves: 32-bit integers as themselves,
@@ -16,7 +18,7 @@
  */
 import { canonicalJson } from '../explore/key.js';
 import type { Layout } from './layout.js';
-import { describe, generate, width, type Desc, type Kind, type PackFn, type UnpackFn } from './shape-codegen.js';
+import { describe, fits, generate, width, type Desc, type Kind, type PackFn, type UnpackFn } from './shape-codegen.js';
 
 interface Shape {
   readonly id: number;
@@ -38,7 +40,9 @@ export class ShapeLayout implements Layout {
   readonly name = 'shape';
   readonly fixedWidth = 0;
   private readonly shapes: Shape[] = [];
-  private readonly bySig = new Map<string, Shape>();
+  /** Shapes by structural hash (a list, for the rare collision). */
+  private readonly byHash = new Map<number, Shape[]>();
+  private readonly keyIds = new Map<string, number>();
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   private readonly floats: number[] = [];
@@ -77,12 +81,13 @@ export class ShapeLayout implements Layout {
         return end;
       }
     }
-    // One walk writes the leaves and spells the signature; the shape is found (or made) after.
-    this.sig = '';
+    // One walk writes the leaves and hashes the structure; the shape is found (or made) after.
+    this.h = 0x9e3779b9;
     const end = this.walk(context, out, 1);
     if (end < 0) return -(Math.max(2 * out.length, this.maxWidth + 1));
-    let shape = this.bySig.get(this.sig);
-    if (!shape) shape = this.addShape(this.sig, describe(context));
+    const h = this.h;
+    let shape = this.byHash.get(h)?.find((x) => fits(x.desc, context));
+    if (!shape) shape = this.addShape(h, describe(context));
     if (++shape.uses === HOT_SHAPE) {
       const code = generate(shape.desc, this.str, this.flt, this.strings, this.floats);
       shape.pack = code.pack;
@@ -92,68 +97,82 @@ export class ShapeLayout implements Layout {
     return end;
   }
 
-  /** Signature of the value being walked (a field, to avoid passing strings around). */
-  private sig = '';
+  /** Structural hash of the value being walked. */
+  private h = 0;
 
-  /** Writes the leaves of `v` from out[pos] and appends its signature; -1 when `out` is too short. */
+  private token(t: number): void {
+    this.h = Math.imul(this.h ^ t, 0x01000193) ^ (this.h >>> 13);
+  }
+
+  private keyId(k: string): number {
+    let i = this.keyIds.get(k);
+    if (i === undefined) this.keyIds.set(k, (i = this.keyIds.size + 16));
+    return i;
+  }
+
+  /** Writes the leaves of `v` from out[pos] and hashes its structure; -1 when `out` is too short. */
   private walk(v: unknown, out: Int32Array, pos: number): number {
     if (pos < 0) return -1;
     switch (typeof v) {
       case 'number':
         if (pos >= out.length) return -1;
         if ((v | 0) === v) {
-          this.sig += 'i';
+          this.token(1);
           out[pos] = v;
         } else {
           if (!Number.isFinite(v)) canonicalJson(v); // throws the canonical error
-          this.sig += 'f';
+          this.token(2);
           out[pos] = this.flt(v);
         }
         return pos + 1;
       case 'boolean':
         if (pos >= out.length) return -1;
-        this.sig += 'b';
+        this.token(3);
         out[pos] = v ? 1 : 0;
         return pos + 1;
       case 'string':
         if (pos >= out.length) return -1;
-        this.sig += 's';
+        this.token(4);
         out[pos] = this.str(v);
         return pos + 1;
       case 'undefined':
-        this.sig += 'u';
+        this.token(5);
         return pos;
       case 'object': {
         if (v === null) {
           if (pos >= out.length) return -1;
-          this.sig += 'n';
+          this.token(6);
           out[pos] = 0;
           return pos + 1;
         }
         if (Array.isArray(v)) {
-          this.sig += '[';
+          this.token(7);
+          this.token(v.length);
           for (let i = 0; i < v.length; i++) {
-            if (i) this.sig += ',';
             pos = this.walk(v[i], out, pos);
             if (pos < 0) return -1;
           }
-          this.sig += ']';
           return pos;
         }
         const proto = Object.getPrototypeOf(v);
         if (proto !== Object.prototype && proto !== null) canonicalJson(v); // throws, naming the class
         const o = v as Record<string, unknown>;
-        const keys = Object.keys(o).sort();
-        this.sig += '{';
-        let first = true;
+        const keys = Object.keys(o);
+        // Objects built by the same code list their keys in the same order: sort only when needed.
+        for (let i = 1; i < keys.length; i++) {
+          if (keys[i - 1] > keys[i]) {
+            keys.sort();
+            break;
+          }
+        }
+        this.token(8);
         for (const k of keys) {
           if (o[k] === undefined) continue;
-          this.sig += (first ? '' : ',') + JSON.stringify(k) + ':';
-          first = false;
+          this.token(this.keyId(k));
           pos = this.walk(o[k], out, pos);
           if (pos < 0) return -1;
         }
-        this.sig += '}';
+        this.token(9);
         return pos;
       }
       default:
@@ -241,7 +260,7 @@ export class ShapeLayout implements Layout {
     }
   }
 
-  private addShape(sig: string, d: Desc): Shape {
+  private addShape(hash: number, d: Desc): Shape {
     if (this.shapes.length >= MAX_SHAPES) throw new Error(`the compiled path supports at most ${MAX_SHAPES} context shapes`);
     const slots = new Map<string, { pos: number; kind: Kind }>();
     if (d.k === 'o') {
@@ -254,7 +273,9 @@ export class ShapeLayout implements Layout {
     }
     const s: Shape = { id: this.shapes.length, width: width(d), desc: d, uses: 0, slots };
     this.shapes.push(s);
-    this.bySig.set(sig, s);
+    const same = this.byHash.get(hash);
+    if (same) same.push(s);
+    else this.byHash.set(hash, [s]);
     this.maxWidth = Math.max(this.maxWidth, 1 + s.width);
     return s;
   }
