@@ -6,7 +6,8 @@
  *
  * A state that violates an invariant is an error state: it is recorded and
  * not expanded, so a bug does not drag the search into states the protocol
- * can never reach.
+ * can never reach; unless the invariant asks for its violations to be
+ * expanded (`expand`), for properties a correct version violates by design.
  */
 import { getHeapStatistics } from 'node:v8';
 import type { ModelState } from '../model/spec.js';
@@ -18,7 +19,8 @@ import type { StateKey } from './key.js';
 import { ModelStepError, type SuccessorFunction } from './successors.js';
 
 export interface Probe {
-  readonly invariants: readonly { name: string; holds(s: ModelState): boolean }[];
+  /** `expand`: a state violating this invariant is still expanded (it is not an error state). */
+  readonly invariants: readonly { name: string; holds(s: ModelState): boolean; expand?: boolean }[];
   readonly goals: readonly { name: string; reached(s: ModelState): boolean }[];
   /** Leads-to properties: both sides are recorded as one bit per state. */
   readonly leadsTo: readonly { name: string; from(s: ModelState): boolean; to(s: ModelState): boolean }[];
@@ -100,7 +102,7 @@ export function search<S>(succ: SuccessorFunction<S>, probe: Probe, options: Sea
     const view = succ.view(s);
     probe.invariants.forEach((inv, i) => {
       if (!evaluate('invariant', inv.name, () => inv.holds(view))) {
-        errorState.set(id);
+        if (!inv.expand) errorState.set(id);
         if (invariantFirst[i] === -1) invariantFirst[i] = id;
       }
     });

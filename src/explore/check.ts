@@ -83,7 +83,7 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
   const out = search(
     succ,
     {
-      invariants: spec.invariants.map((inv) => ({ name: inv.name, holds: (s) => inv.holds(s, params) })),
+      invariants: spec.invariants.map((inv) => ({ name: inv.name, holds: (s) => inv.holds(s, params), expand: inv.expandViolations === true })),
       goals: spec.goals.map((g) => ({ name: g.name, reached: (s) => g.reached(s, params) })),
       leadsTo: spec.liveness.map((l) => ({ name: l.name, from: (s) => l.from(s, params), to: (s) => l.to(s, params) })),
       isEnd: (s) => instance.isEndState?.(s) ?? false,

@@ -29,6 +29,15 @@ export interface Invariant<C = any, P extends ParamValues = ParamValues> {
   /** One sentence: what it means for the protocol. */
   readonly doc: string;
   holds(state: ModelState<C>, params: P): boolean;
+  /**
+   * Keep exploring from states that violate this invariant (default: a
+   * violating state is an error state and is not expanded). For a property
+   * that a correct kernel version violates by design, such as an accounting
+   * convention or an optimisation the version lacks, so that the rest of
+   * that version's behaviour is still checked and every other property still
+   * gets its own shortest counterexample.
+   */
+  readonly expandViolations?: boolean;
 }
 
 /**
