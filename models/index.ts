@@ -3,5 +3,6 @@
  * A model is one folder under models/ whose index.ts exports its ModelSpec.
  */
 import type { AnyModelSpec } from '../src/model/spec.js';
+import { spec as rcConnection } from './rc-connection/index.js';
 
-export const models: readonly AnyModelSpec[] = [];
+export const models: readonly AnyModelSpec[] = [rcConnection];

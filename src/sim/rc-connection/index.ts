@@ -1,0 +1,2 @@
+import type { Simulation } from '../../model/spec.js';
+export const simulation: Simulation | undefined = undefined;
