@@ -56,6 +56,8 @@ export function handleRxWc(d: Draft, len: RxLen, skbNomem: boolean, b: RcBehavio
 export function copyAfterRepost(d: Draft): void {
   const rx = d.rx!;
   deliver(d, rx.buf, rx.id);
+  // Unless the HCA has refilled it, the posted buffer's stale bytes are of no further interest.
+  if (!d.rxCq.some((q) => q.buf === rx.buf)) clearBuf(d, rx.buf);
   d.copybreaks = 1;
   d.rx = null;
 }
