@@ -4,5 +4,6 @@
  */
 import type { AnyModelSpec } from '../src/model/spec.js';
 import { spec as rcConnection } from './rc-connection/index.js';
+import { spec as virtqueueRx } from './virtqueue-rx/index.js';
 
-export const models: readonly AnyModelSpec[] = [rcConnection];
+export const models: readonly AnyModelSpec[] = [rcConnection, virtqueueRx];

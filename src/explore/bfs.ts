@@ -1,5 +1,5 @@
 /**
- * Breadth-first search over a successor function, evaluating the per-state
+ * Breadth-first search over a state space, evaluating the per-state
  * predicates as states are discovered. Because states are discovered level
  * by level, the first state found violating an invariant (or reaching a
  * goal, or deadlocked) has a shortest path from an initial state.
@@ -15,8 +15,8 @@ import { RxspecError } from '../errors/rxspec-error.js';
 import { ModelDefinitionError } from '../errors/model-definition-error.js';
 import { BitVector } from './int-vector.js';
 import { StateGraph } from './graph.js';
-import type { StateKey } from './key.js';
-import { ModelStepError, type SuccessorFunction } from './successors.js';
+import { ModelStepError } from './successors.js';
+import { NOT_INTERNED, type StateSpace } from './state-space.js';
 
 export interface Probe {
   /** `expand`: a state violating this invariant is still expanded (it is not an error state). */
@@ -38,6 +38,8 @@ export interface SearchProgress {
 export interface SearchOptions {
   maxStates: number;
   maxDepth?: number;
+  /** Keep the edges (needed for liveness); without them only parent pointers are stored. */
+  keepEdges?: boolean;
   /** Called about once a second on long runs. */
   onProgress?: (p: SearchProgress) => void;
   /** Fraction of the V8 heap limit past which the search stops as bounded-out. */
@@ -62,24 +64,17 @@ export interface SearchOutcome {
   elapsedMs: number;
 }
 
-function evaluate(kind: string, name: string, f: () => boolean): boolean {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof RxspecError) throw err;
-    throw new ModelDefinitionError(
-      `${kind} '${name}' threw: ${(err as Error)?.message ?? String(err)}`,
-      `make '${name}' total: it must return a boolean for every reachable state`,
-    );
-  }
+function predicateError(kind: string, name: string, err: unknown): never {
+  if (err instanceof RxspecError) throw err;
+  throw new ModelDefinitionError(
+    `${kind} '${name}' threw: ${(err as Error)?.message ?? String(err)}`,
+    `make '${name}' total: it must return a boolean for every reachable state`,
+  );
 }
 
-export function search<S>(succ: SuccessorFunction<S>, probe: Probe, options: SearchOptions): SearchOutcome {
+export function search(space: StateSpace, probe: Probe, options: SearchOptions): SearchOutcome {
   const start = performance.now();
-  const graph = new StateGraph((i) => succ.event(i));
-  const visited = new Map<StateKey, number>();
-  const pending: (S | undefined)[] = [];
-  const pendingKey: (StateKey | undefined)[] = [];
+  const graph = new StateGraph((i) => space.event(i), options.keepEdges ?? true);
   const errorState = new BitVector();
   const invariantFirst = probe.invariants.map(() => -1);
   const goalFirst = probe.goals.map(() => -1);
@@ -88,82 +83,81 @@ export function search<S>(succ: SuccessorFunction<S>, probe: Probe, options: Sea
   const endStates = new BitVector();
   const heapLimit = getHeapStatistics().heap_size_limit * (options.heapFraction ?? 0.8);
   const maxDepth = options.maxDepth ?? Infinity;
+  const { invariants, goals, leadsTo: leads } = probe;
   let stop: StopReason = 'complete';
   let deadlockFirst = -1;
   let error: SearchOutcome['error'] = null;
-  let deepest = 0;
 
-  const discover = (s: S, k: StateKey, parent: number, event: number, depth: number, input: number): number => {
-    const id = graph.addState(parent, event, depth, input);
-    visited.set(k, id);
-    pending[id] = s;
-    pendingKey[id] = k;
-    if (depth > deepest) deepest = depth;
-    const view = succ.view(s);
-    probe.invariants.forEach((inv, i) => {
-      if (!evaluate('invariant', inv.name, () => inv.holds(view))) {
-        if (!inv.expand) errorState.set(id);
-        if (invariantFirst[i] === -1) invariantFirst[i] = id;
+  // Predicates run once per distinct state; no closure is allocated per evaluation.
+  const discover = (id: number, parent: number, event: number, depth: number, input: number): void => {
+    graph.addState(id, parent, event, depth, input);
+    const view = space.view(id);
+    let k = 0;
+    try {
+      for (k = 0; k < invariants.length; k++) {
+        if (!invariants[k].holds(view)) {
+          if (!invariants[k].expand) errorState.set(id);
+          if (invariantFirst[k] === -1) invariantFirst[k] = id;
+        }
       }
-    });
-    probe.goals.forEach((g, i) => {
-      if (goalFirst[i] === -1 && evaluate('goal', g.name, () => g.reached(view))) goalFirst[i] = id;
-    });
-    probe.leadsTo.forEach((l, i) => {
-      if (evaluate('liveness property', l.name, () => l.from(view))) leadsFrom[i].set(id);
-      if (evaluate('liveness property', l.name, () => l.to(view))) leadsTo[i].set(id);
-    });
-    if (succ.isFinal(s) || evaluate('end-state predicate', 'isEndState', () => probe.isEnd(view))) endStates.set(id);
-    return id;
+    } catch (err) {
+      predicateError('invariant', invariants[k].name, err);
+    }
+    try {
+      for (k = 0; k < goals.length; k++) if (goalFirst[k] === -1 && goals[k].reached(view)) goalFirst[k] = id;
+    } catch (err) {
+      predicateError('goal', goals[k].name, err);
+    }
+    try {
+      for (k = 0; k < leads.length; k++) {
+        if (leads[k].from(view)) leadsFrom[k].set(id);
+        if (leads[k].to(view)) leadsTo[k].set(id);
+      }
+    } catch (err) {
+      predicateError('liveness property', leads[k].name, err);
+    }
+    let end: boolean;
+    try {
+      end = space.isFinal(id) || probe.isEnd(view);
+    } catch (err) {
+      predicateError('end-state predicate', 'isEndState', err);
+    }
+    if (end) endStates.set(id);
   };
 
-  succ.initial().forEach((s, input) => {
-    const k = succ.key(s);
-    if (!visited.has(k)) discover(s, k, -1, -1, 0, input);
-  });
+  for (const { id, input } of space.init()) discover(id, -1, -1, 0, input);
 
   let lastReport = start;
-  outer: for (let i = 0; i < graph.count; i++) {
+  for (let i = 0; i < space.size; i++) {
     graph.beginEdges(i);
-    const s = pending[i] as S;
-    const k = pendingKey[i] as StateKey;
-    pending[i] = undefined;
-    pendingKey[i] = undefined;
-    if (errorState.has(i)) continue;
-    const depth = graph.depth.get(i);
-    const atDepthBound = depth >= maxDepth;
+    if (errorState.has(i)) {
+      space.release(i);
+      continue;
+    }
+    const depth = graph.depthOf(i);
+    const limit = depth >= maxDepth ? space.size : options.maxStates;
     let successors = 0;
-    let overflow = false;
     let cut = false;
     try {
-      succ.expand(s, k, (ev, next, nk) => {
+      space.expand(i, limit, (ev, j, isNew) => {
         successors++;
-        let j = visited.get(nk);
-        if (j === undefined) {
-          if (atDepthBound) {
-            cut = true;
-            return;
-          }
-          if (graph.count >= options.maxStates) {
-            overflow = true;
-            return;
-          }
-          j = discover(next, nk, i, ev, depth + 1, graph.rootInput.get(i));
+        if (j === NOT_INTERNED) {
+          cut = true;
+          return;
         }
+        if (isNew) discover(j, i, ev, depth + 1, -1);
         graph.addEdge(j, ev);
       });
     } catch (err) {
       if (!(err instanceof ModelStepError)) throw err;
       error = { state: i, event: err.eventIndex, message: err.message };
       stop = 'error';
-      break outer;
-    }
-    if (overflow) {
-      stop = 'max-states';
       break;
     }
+    space.release(i);
     if (cut) {
-      if (stop === 'complete') stop = 'max-depth';
+      stop = depth >= maxDepth ? 'max-depth' : 'max-states';
+      if (stop === 'max-states') break;
     } else {
       graph.expanded.set(i);
     }
@@ -177,13 +171,7 @@ export function search<S>(succ: SuccessorFunction<S>, probe: Probe, options: Sea
       const now = performance.now();
       if (options.onProgress && now - lastReport >= 1000) {
         lastReport = now;
-        options.onProgress({
-          distinct: graph.count,
-          expanded: i + 1,
-          transitions: graph.transitions,
-          depth: deepest,
-          elapsedMs: now - start,
-        });
+        options.onProgress({ distinct: space.size, expanded: i + 1, transitions: graph.transitions, depth: graph.depthOf(space.size - 1), elapsedMs: now - start });
       }
     }
   }
@@ -198,7 +186,7 @@ export function search<S>(succ: SuccessorFunction<S>, probe: Probe, options: Sea
     leadsFrom,
     leadsTo,
     endStates,
-    maxDepth: deepest,
+    maxDepth: graph.count ? graph.depthOf(graph.count - 1) : 0,
     elapsedMs: performance.now() - start,
   };
 }

@@ -4,7 +4,7 @@
  * every goal is decided in the same breadth-first search (each with its own
  * shortest trace); liveness is decided afterwards on the explored graph.
  */
-import type { AnyModelSpec, ModelInstance, Variant } from '../model/spec.js';
+import type { AnyModelSpec, ModelInstance, ModelState, Variant } from '../model/spec.js';
 import { checkParams, resolveParams, type ParamValues } from '../model/params.js';
 import { UnknownModelError } from '../errors/unknown-model-error.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -13,7 +13,11 @@ import type { PropertyKind, Trace } from '../trace/types.js';
 import { search, type SearchOutcome, type SearchProgress } from './bfs.js';
 import { findLasso } from './liveness.js';
 import type { CheckResult, Stats, Verdict, Violation, Witness } from './result.js';
+import { XStateSpace } from './xstate-space.js';
 import { XStateSuccessors } from './xstate-successors.js';
+import type { StateSpace } from './state-space.js';
+import { compile, CompileRefusal, CompiledSpace } from '../compile/compile.js';
+import { DomainViolation } from '../compile/domain-layout.js';
 import { toPlain } from './key.js';
 
 /** Large enough for every model at its check bounds, small enough to stay far from the heap limit. */
@@ -32,6 +36,11 @@ export interface CheckOptions {
   maxStates?: number;
   maxDepth?: number;
   onProgress?: (p: SearchProgress) => void;
+  /**
+   * Which successor path explores: 'compiled' (the default) falls back to
+   * 'xstate' when the machine uses a construct the compiler refuses.
+   */
+  successors?: 'compiled' | 'xstate';
 }
 
 export interface ResolvedRun {
@@ -57,6 +66,16 @@ export function resolveRun(spec: AnyModelSpec, variantName?: string, overrides: 
 
 const steps = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
 
+/** The compiled space when the machine compiles; otherwise XState's, labelled with the refusal. */
+function chooseSpace(instance: ModelInstance, which: 'compiled' | 'xstate'): StateSpace {
+  if (which === 'xstate') return new XStateSpace(instance);
+  const c = compile(instance);
+  if (!(c instanceof CompileRefusal)) return c;
+  const fallback = new XStateSpace(instance);
+  Object.defineProperty(fallback, 'label', { value: `xstate (not compiled: ${c.message})` });
+  return fallback;
+}
+
 function positive(name: string, v: number | undefined): void {
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
     throw new UsageError(`--${name} must be a positive integer, not ${v}`, `pass --${name} <n> with n ≥ 1`);
@@ -77,24 +96,34 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
   positive('max-states', options.maxStates);
   positive('max-depth', options.maxDepth);
   const { variant, params, instance } = resolveRun(spec, options.variant, options.params);
-  const succ = new XStateSuccessors(instance);
+  let space = chooseSpace(instance, options.successors ?? 'compiled');
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
   const checkDeadlock = spec.checkDeadlock !== false;
-  const out = search(
-    succ,
-    {
-      invariants: spec.invariants.map((inv) => ({ name: inv.name, holds: (s) => inv.holds(s, params), expand: inv.expandViolations === true })),
-      goals: spec.goals.map((g) => ({ name: g.name, reached: (s) => g.reached(s, params) })),
-      leadsTo: spec.liveness.map((l) => ({ name: l.name, from: (s) => l.from(s, params), to: (s) => l.to(s, params) })),
-      isEnd: (s) => instance.isEndState?.(s) ?? false,
-    },
-    { maxStates, maxDepth: options.maxDepth, onProgress: options.onProgress },
-  );
+  const probe = {
+    invariants: spec.invariants.map((inv) => ({ name: inv.name, holds: (s: ModelState) => inv.holds(s, params), expand: inv.expandViolations === true })),
+    goals: spec.goals.map((g) => ({ name: g.name, reached: (s: ModelState) => g.reached(s, params) })),
+    leadsTo: spec.liveness.map((l) => ({ name: l.name, from: (s: ModelState) => l.from(s, params), to: (s: ModelState) => l.to(s, params) })),
+    isEnd: (s: ModelState) => instance.isEndState?.(s) ?? false,
+  };
+  const searchOptions = { maxStates, maxDepth: options.maxDepth, onProgress: options.onProgress, keepEdges: spec.liveness.length > 0 };
+  let out: SearchOutcome;
+  try {
+    out = search(space, probe, searchOptions);
+  } catch (err) {
+    if (!(err instanceof DomainViolation)) throw err;
+    // The model's declared domains are wrong; the generic layout needs none.
+    const shaped = new CompiledSpace(instance, { layout: 'shape' });
+    Object.defineProperty(shaped, 'label', { value: `compiled (shape layout: declared domains do not hold: ${err.message})` });
+    space = shaped;
+    out = search(space, probe, searchOptions);
+  }
+  // Traces are always rebuilt with XState's own step, whatever path explored.
+  const succ = space instanceof XStateSpace ? space.succ : new XStateSuccessors(instance);
   const { graph } = out;
   const complete = out.stop === 'complete';
   const trace = (state: number, extra: number[] = []): Trace => {
     const p = graph.pathTo(state);
-    return buildTrace(succ, instance.inputs, { input: p.input, events: [...p.events, ...extra].map((i) => succ.event(i)) });
+    return buildTrace(succ, instance.inputs, { input: p.input, events: [...p.events, ...extra].map((i) => space.event(i)) });
   };
 
   const verdicts: Verdict[] = [];
@@ -108,8 +137,8 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
   if (out.error) {
     const { state, event, message } = out.error;
     const t = trace(state);
-    const type = succ.event(event).type;
-    const errTrace: Trace = { ...t, failingEvent: toPlain(succ.event(event)) };
+    const type = space.event(event).type;
+    const errTrace: Trace = { ...t, failingEvent: toPlain(space.event(event)) };
     record(ERROR_PROPERTY, 'error', ERROR_DOC, 0, `the machine threw on event ${type} after ${steps(t.steps.length)}: ${message}`, errTrace);
   }
 
@@ -139,14 +168,14 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
       verdicts.push({ property: l.name, kind: 'liveness', verdict: 'unknown' });
       return;
     }
-    const lasso = findLasso(graph, out.leadsFrom[i], out.leadsTo[i], l.fair, (ev) => succ.event(ev).type);
+    const lasso = findLasso(graph, out.leadsFrom[i], out.leadsTo[i], l.fair, (ev) => space.event(ev).type);
     if (!lasso) {
       verdicts.push({ property: l.name, kind: 'liveness', verdict: 'holds' });
       return;
     }
     const t = buildTrace(succ, instance.inputs, {
       input: lasso.input,
-      events: lasso.events.map((e) => succ.event(e)),
+      events: lasso.events.map((e) => space.event(e)),
       loop: { start: lasso.loopStart, stutter: lasso.stutter, from: lasso.fromIndex },
     });
     const cycle = lasso.stutter
@@ -183,12 +212,12 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     depth: out.maxDepth,
     elapsedMs: out.elapsedMs,
     statesPerSecond: graph.count / Math.max(out.elapsedMs / 1000, 1e-6),
-    successorPath: succ.label,
+    successorPath: space.label,
     invariants: spec.invariants.length,
     liveness: spec.liveness.length,
     goals: spec.goals.length,
     complete,
-    graphBytes: graph.bytes,
+    graphBytes: graph.bytes + (space.bytes ?? 0),
   };
   const base = { model: spec.id, variant: variant.name, params, stats, verdicts, witnesses };
   if (violations.length > 0) {

@@ -11,6 +11,8 @@ import type { CheckResult, Verdict } from './result.js';
 export type VerdictText = string;
 
 export interface ExpectedVariant {
+  /** Wall time of the run when the manifest was recorded (informational: never compared). */
+  readonly timeMs?: number;
   readonly states: number;
   readonly transitions: number;
   readonly depth: number;
@@ -29,6 +31,7 @@ export function verdictText(v: Verdict): VerdictText {
 
 export function observed(r: CheckResult): ExpectedVariant {
   return {
+    timeMs: Math.round(r.stats.elapsedMs),
     states: r.stats.distinct,
     transitions: r.stats.transitions,
     depth: r.stats.depth,

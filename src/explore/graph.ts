@@ -1,9 +1,11 @@
 /**
  * The explored state graph, kept compact: states are numbered in the order
  * breadth-first search discovers them, so parent pointers give shortest
- * paths, and the edges of state i are the slice [edgeStart[i], edgeStart[i+1])
- * of two parallel typed arrays (target state, event index). Snapshots are not
- * kept: a trace is rebuilt by re-running its events.
+ * paths and depth only grows with the id (the graph keeps where each level
+ * starts, not a depth per state). The edges of state i are the slice
+ * [edgeStart[i], edgeStart[i+1]) of two parallel typed arrays (target,
+ * event), kept only when liveness needs them. Snapshots are not kept: a
+ * trace is rebuilt by re-running its events.
  */
 import type { EventObject } from 'xstate';
 import { BitVector, IntVector } from './int-vector.js';
@@ -12,54 +14,65 @@ export class StateGraph {
   count = 0;
   readonly parent = new IntVector();
   readonly parentEvent = new IntVector();
-  readonly depth = new IntVector();
-  /** For each initial state (parent -1), which machine input it came from. */
-  readonly rootInput = new IntVector();
+  /** levelStart[d] is the first state at depth d. */
+  private readonly levelStart: number[] = [0];
+  /** Machine input of each initial state (they are the first states). */
+  private readonly rootInputs: number[] = [];
   readonly edgeStart = new IntVector();
   readonly edgeTarget = new IntVector();
   readonly edgeEvent = new IntVector();
+  /** State-changing steps explored (counted even when edges are not kept). */
+  transitions = 0;
   /** States whose successors were all computed (not cut by an invariant, a bound or an error). */
   readonly expanded = new BitVector();
   /** How many states have an edgeStart entry (expansion proceeds in id order). */
   expandedUpTo = 0;
 
-  constructor(readonly event: (index: number) => EventObject) {}
+  constructor(
+    readonly event: (index: number) => EventObject,
+    readonly keepEdges = true,
+  ) {}
 
-  addState(parent: number, eventIndex: number, depth: number, input: number): number {
-    const id = this.count++;
+  addState(id: number, parent: number, eventIndex: number, depth: number, input: number): void {
+    if (id !== this.count) throw new Error(`internal: state ${id} discovered out of order (expected ${this.count})`);
+    this.count++;
     this.parent.push(parent);
     this.parentEvent.push(eventIndex);
-    this.depth.push(depth);
-    this.rootInput.push(input);
-    return id;
+    if (parent === -1) this.rootInputs.push(input);
+    while (this.levelStart.length <= depth) this.levelStart.push(id);
+  }
+
+  depthOf(state: number): number {
+    // Levels are few (the diameter); search from the deepest.
+    let d = this.levelStart.length - 1;
+    while (this.levelStart[d] > state) d--;
+    return d;
   }
 
   beginEdges(state: number): void {
-    this.edgeStart.set(state, this.edgeTarget.length);
+    if (this.keepEdges) this.edgeStart.set(state, this.edgeTarget.length);
     this.expandedUpTo = state + 1;
   }
 
   addEdge(target: number, eventIndex: number): void {
+    this.transitions++;
+    if (!this.keepEdges) return;
     this.edgeTarget.push(target);
     this.edgeEvent.push(eventIndex);
   }
 
   /** Closes the edge table after the search (a sentinel for the last state). */
   seal(): void {
-    this.edgeStart.set(this.expandedUpTo, this.edgeTarget.length);
+    if (this.keepEdges) this.edgeStart.set(this.expandedUpTo, this.edgeTarget.length);
   }
 
   /** First edge of a state; edges run up to (not including) endEdge. */
   firstEdge(state: number): number {
-    return state < this.expandedUpTo ? this.edgeStart.get(state) : 0;
+    return state < this.expandedUpTo && this.keepEdges ? this.edgeStart.get(state) : 0;
   }
 
   endEdge(state: number): number {
-    return state < this.expandedUpTo ? this.edgeStart.get(state + 1) : 0;
-  }
-
-  get transitions(): number {
-    return this.edgeTarget.length;
+    return state < this.expandedUpTo && this.keepEdges ? this.edgeStart.get(state + 1) : 0;
   }
 
   /** The initial-state input index and the events from it to `state`, shortest. */
@@ -73,19 +86,15 @@ export class StateGraph {
       s = this.parent.get(s);
     }
     states.push(s);
-    return { input: this.rootInput.get(s), events: events.reverse(), states: states.reverse() };
+    return { input: this.rootInputs[s], events: events.reverse(), states: states.reverse() };
+  }
+
+  inputOf(root: number): number {
+    return this.rootInputs[root];
   }
 
   /** Bytes held by the graph's tables (for statistics). */
   get bytes(): number {
-    return (
-      this.parent.byteLength +
-      this.parentEvent.byteLength +
-      this.depth.byteLength +
-      this.rootInput.byteLength +
-      this.edgeStart.byteLength +
-      this.edgeTarget.byteLength +
-      this.edgeEvent.byteLength
-    );
+    return this.parent.byteLength + this.parentEvent.byteLength + this.edgeStart.byteLength + this.edgeTarget.byteLength + this.edgeEvent.byteLength;
   }
 }

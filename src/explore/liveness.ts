@@ -201,5 +201,5 @@ export function findLasso(
       });
     }
   }
-  return { input: graph.rootInput.get(states[0]), events, states, fromIndex, loopStart, stutter, unforced };
+  return { input: graph.inputOf(states[0]), events, states, fromIndex, loopStart, stutter, unforced };
 }

@@ -2,9 +2,9 @@
  * Reading and writing a model's expected-outcome manifest,
  * models/<model>/expected.json.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ModelDefinitionError } from '../errors/model-definition-error.js';
 import type { ExpectedManifest } from './expected.js';
 
@@ -32,6 +32,7 @@ export function loadExpected(model: string, dir = MODELS_DIR): ExpectedManifest 
 
 export function writeExpected(manifest: ExpectedManifest, dir = MODELS_DIR): string {
   const file = manifestPath(manifest.model, dir);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
   return file;
 }

@@ -14,7 +14,7 @@ export class ModelStepError extends Error {
     readonly eventIndex: number,
     override readonly cause: unknown,
   ) {
-    super(cause instanceof Error ? cause.message : String(cause));
+    super((cause instanceof Error ? cause.message : String(cause)).replace(/\s*\n\s*/g, ' '));
   }
 }
 

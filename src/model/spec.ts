@@ -10,6 +10,7 @@
  */
 import type { AnyStateMachine, EventObject, StateValue } from 'xstate';
 import type { ParamDecls, ParamValues } from './params.js';
+import type { ContextDomains } from './domains.js';
 
 /**
  * What a property sees of a state: the state value, the context and
@@ -76,10 +77,19 @@ export interface ModelInstance {
    * `Init`). `[undefined]` for a machine without input.
    */
   readonly inputs: readonly unknown[];
-  /** The event alphabet at this state; events that change nothing are ignored. */
+  /**
+   * The event alphabet at this state; events that change nothing are
+   * ignored. Return a fresh array or a constant one, and never change an
+   * array once returned (the compiled path caches by identity).
+   */
   events(state: ModelState): readonly EventObject[];
   /** States where the protocol may legitimately stop (not deadlocks). */
   isEndState?(state: ModelState): boolean;
+  /**
+   * The finite domain of every context field (optional): lets the compiled
+   * successor path pack states into bits. Every field must be declared.
+   */
+  readonly domains?: ContextDomains;
 }
 
 export type VariantKind = 'baseline' | 'version' | 'bug';

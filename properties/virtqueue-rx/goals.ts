@@ -1,0 +1,32 @@
+/** Cover goals: the paths the seed debates must be reachable where the variant has them. */
+import type { Goal } from '../../src/model/spec.js';
+import type { Ctx } from '../../models/virtqueue-rx/context.js';
+import type { VirtqueueRxParams } from '../../models/virtqueue-rx/params.js';
+
+type G = Goal<Ctx, VirtqueueRxParams>;
+
+export const fragListPacket: G = {
+  name: 'fragListPacket',
+  doc: 'A delivered packet spans a frag_list: its head skb filled MAX_SKB_FRAGS frags and receive_mergeable chained another skb.',
+  reached: ({ context: c }) => c.sock.some((s) => s.frags.length > 1),
+};
+
+export const buildSkbPacket: G = {
+  name: 'buildSkbPacket',
+  doc: 'A delivered packet\'s head is the receive page itself (build_skb), not a copy.',
+  reached: ({ context: c }) => c.sock.some((s) => s.frags[0] === 0 && s.bufs.length > 0),
+};
+
+export const copiedPacket: G = {
+  name: 'copiedPacket',
+  doc: 'A small packet was copied whole into the head skb and its buffer released at once.',
+  reached: ({ context: c }) => c.sock.some((s) => s.bufs.length === 0),
+};
+
+export const deferredRefill: G = {
+  name: 'deferredRefill',
+  doc: 'After traffic emptied the ring, an allocation failure in the NAPI refill left refill_work scheduled with nothing posted: the refill is deferred to process context.',
+  reached: ({ context: c }, p) => c.refill && c.ring.length === 0 && c.left < p.packets,
+};
+
+export const goals: readonly G[] = [fragListPacket, buildSkbPacket, copiedPacket, deferredRefill];

@@ -1,0 +1,83 @@
+/**
+ * Safety properties of the receive-buffer lifecycle, over the machine's
+ * context (models/virtqueue-rx/context.ts). Each is named after its meaning
+ * and is violated by at least one variant (see variants.ts).
+ */
+import type { Invariant } from '../../src/model/spec.js';
+import type { Ctx } from '../../models/virtqueue-rx/context.js';
+import type { VirtqueueRxParams } from '../../models/virtqueue-rx/params.js';
+import { u16Distance } from '../../models/virtqueue-rx/kernel.js';
+
+type Inv = Invariant<Ctx, VirtqueueRxParams>;
+
+/** Where each buffer is, by holder: ring entries, skbs, rq->pages. Returns owners per "page:offset". */
+export function owners(c: Ctx): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (p: number, o: number, who: string) => {
+    const k = `${p}:${o}`;
+    out.set(k, [...(out.get(k) ?? []), who]);
+  };
+  c.ring.forEach((e, i) => add(e.p, e.o, e.len > 0 ? `used[${i}]` : `avail[${i}]`));
+  c.sock.forEach((s, i) => s.bufs.forEach((b) => add(b.p, b.o, `skb[${i}]`)));
+  c.pool.forEach((p) => add(p, 0, 'rq->pages'));
+  return out;
+}
+
+/** Page references each holder accounts for: ring entries, skb frags that kept their reference, pool pages, the allocator. */
+export function expectedRefs(c: Ctx): number[] {
+  const refs = new Array<number>(c.pages.length).fill(0);
+  const inc = (p: number) => (refs[p] = (refs[p] ?? 0) + 1);
+  for (const e of c.ring) inc(e.p);
+  for (const s of c.sock) for (const b of s.bufs) if (b.ref === 1) inc(b.p);
+  for (const p of c.pool) inc(p);
+  if (c.frag) inc(c.frag.p);
+  return refs;
+}
+
+export const everyBufferHasOneOwner: Inv = {
+  name: 'everyBufferHasOneOwner',
+  doc: 'Every buffer has exactly one owner (rq->pages, the available ring, the used ring, or one skb), and every page\'s reference count equals the references its holders account for: no double owner, no double free, no leak.',
+  holds: ({ context: c }) => {
+    for (const who of owners(c).values()) if (who.length !== 1) return false;
+    const refs = expectedRefs(c);
+    if (refs.length !== c.pages.length) return false;
+    return c.pages.every((n, p) => n === refs[p]);
+  },
+};
+
+export const ringIndicesOrdered: Inv = {
+  name: 'ringIndicesOrdered',
+  doc: 'On the 16-bit index circle last_used_idx ≤ used->idx ≤ avail->idx with avail − last_used = the buffers posted and at most the ring size: the device never uses more than was made available and the driver never consumes past what the device used, across the wrap.',
+  holds: ({ context: c }, p) => {
+    const consumedAhead = u16Distance(c.lastUsed, c.used);
+    const posted = u16Distance(c.lastUsed, c.avail);
+    if (posted !== c.ring.length || posted > p.ringSize || consumedAhead > posted) return false;
+    return c.ring.every((e, i) => (i < consumedAhead ? e.len > 0 : e.len === 0));
+  },
+};
+
+export const packetConsumesExactlyNumBuffers: Inv = {
+  name: 'packetConsumesExactlyNumBuffers',
+  doc: 'The driver\'s next used entry always heads a packet: every packet consumed exactly its num_buffers used entries, on the error paths too, so no mid-packet buffer is left to be parsed as a new packet.',
+  holds: ({ context: c }) => c.ring.length === 0 || c.ring[0].len === 0 || c.ring[0].nb > 0,
+};
+
+export const fragsWithinMaxSkbFrags: Inv = {
+  name: 'fragsWithinMaxSkbFrags',
+  doc: 'No skb (head or frag_list member) has more than MAX_SKB_FRAGS frags: beyond that they go to the frag_list.',
+  holds: ({ context: c }, p) => c.sock.every((s) => s.frags.every((n) => n <= p.maxSkbFrags)),
+};
+
+export const truesizeIsMemoryHeld: Inv = {
+  name: 'truesizeIsMemoryHeld',
+  doc: 'Every delivered skb\'s truesize is at least its length and equals the memory it really pins: its skb structures plus the whole of each buffer it holds.',
+  holds: ({ context: c }) => c.sock.every((s) => s.truesize >= s.len && s.truesize === s.held),
+};
+
+export const invariants: readonly Inv[] = [
+  everyBufferHasOneOwner,
+  ringIndicesOrdered,
+  packetConsumesExactlyNumBuffers,
+  fragsWithinMaxSkbFrags,
+  truesizeIsMemoryHeld,
+];

@@ -1,0 +1,247 @@
+/**
+ * The compiled state space: states are integer records in a RecordTable;
+ * successors come from compiled selection and memoized plans running the
+ * model's own guards and assigns on a context unpacked from the record,
+ * never building an XState snapshot. A step whose only action is one assign
+ * writes its fields straight into a copy of the source record. Initial
+ * states come from XState itself (once per input).
+ */
+import { createActor, type AnyMachineSnapshot, type AnyStateNode, type EventObject } from 'xstate';
+import type { ModelInstance, ModelState } from '../model/spec.js';
+import { eventKey, type EventKey } from '../explore/key.js';
+import { ModelStepError } from '../explore/successors.js';
+import { NOT_INTERNED, type StateSpace } from '../explore/state-space.js';
+import { XStateSuccessors } from '../explore/xstate-successors.js';
+import { classify, InPlaceAssign, type ActionEnv, type ActionResult, type ActionShape, type FieldWriter } from './actions.js';
+import { Chart } from './chart.js';
+import { ConfigTable, type Config } from './configs.js';
+import type { Layout } from './layout.js';
+import { refuseUncompilable } from './refusal.js';
+import { ShapeLayout } from './shape-layout.js';
+import { DomainLayout, DomainViolation } from './domain-layout.js';
+import type { T } from './select.js';
+import { Stepper, type Plan } from './step.js';
+import { RecordTable } from './table.js';
+
+interface View {
+  value: unknown;
+  context: unknown;
+  matches: (v: any) => boolean;
+}
+
+export class CompiledSpace implements StateSpace {
+  readonly label: string;
+  private readonly chart: Chart;
+  private readonly configs: ConfigTable;
+  private readonly stepper: Stepper;
+  private readonly env: ActionEnv;
+  private readonly layout: Layout;
+  private readonly table: RecordTable;
+  private out = new Int32Array(64);
+  private readonly events: EventObject[] = [];
+  private readonly byKey = new Map<EventKey, number>();
+  private readonly byIdentity = new WeakMap<EventObject, number>();
+  private readonly result: ActionResult = { context: undefined, assigned: false };
+  private readonly shapes = new WeakMap<Plan, ActionShape>();
+  private readonly selected: T[] = [];
+  private readonly inPlace: InPlaceAssign;
+  private readonly write: FieldWriter;
+  /** The event array the model returned last, and its interned indices (models usually return one constant array). */
+  private lastEvents: readonly EventObject[] | undefined;
+  private lastIndices: number[] = [];
+  /** The successor's context object when the generic path built one. */
+  private nextContext: unknown;
+  /** The context of the state interned last: its view needs no unpacking. */
+  private lastId = -1;
+  private lastContext: unknown;
+  private readonly viewObject: View = { value: undefined, context: undefined, matches: () => false };
+  private readonly eventsView: View = { value: undefined, context: undefined, matches: () => false };
+
+  /** `layout: 'shape'` forces the generic layout even when the model declares domains. */
+  constructor(
+    private readonly instance: ModelInstance,
+    options: { layout?: 'auto' | 'shape' } = {},
+  ) {
+    this.chart = new Chart(instance.machine);
+    refuseUncompilable(this.chart);
+    this.configs = new ConfigTable(this.chart);
+    const self = createActor(instance.machine, { input: instance.inputs[0] });
+    this.env = { actions: instance.machine.implementations.actions as Record<string, unknown>, self, system: self.system };
+    this.stepper = new Stepper(this.chart, this.configs, this.env);
+    let why = '';
+    let declared: Layout | undefined;
+    if (instance.domains && options.layout !== 'shape') {
+      try {
+        declared = new DomainLayout(instance.domains, this.chart.maxConfigurations());
+      } catch (err) {
+        why = `: declared domains not usable (${(err as Error).message})`;
+      }
+    }
+    this.layout = declared ?? new ShapeLayout();
+    this.table = new RecordTable(this.layout.fixedWidth);
+    this.label = `compiled (${this.layout.name} layout${why})`;
+    this.inPlace = new InPlaceAssign(this.env);
+    const chosen = this.layout;
+    this.write = (out, hint, key, value) => chosen.write(out, hint, key, value);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  get bytes(): number {
+    return this.table.bytes;
+  }
+
+  /** Packs (config, context) into this.out; returns the record length. */
+  private pack(config: number, context: unknown, hint: number): number {
+    let len = this.layout.pack(config, context, this.out, hint);
+    while (len < 0) {
+      this.out = new Int32Array(Math.max(2 * this.out.length, -len));
+      len = this.layout.pack(config, context, this.out, hint);
+    }
+    return len;
+  }
+
+  private remember(id: number, context: unknown): void {
+    if (id !== NOT_INTERNED && this.table.lastWasNew) {
+      this.lastId = id;
+      this.lastContext = context;
+    }
+  }
+
+  init(): { id: number; input: number }[] {
+    const out: { id: number; input: number }[] = [];
+    new XStateSuccessors(this.instance).initial().forEach((s: AnyMachineSnapshot, input) => {
+      const config = this.configs.intern((s._nodes as AnyStateNode[]).map((n) => n.order));
+      const len = this.pack(config.id, s.context, -1);
+      const id = this.table.intern(this.out, len, Infinity);
+      this.remember(id, s.context);
+      if (this.table.lastWasNew) out.push({ id, input });
+    });
+    return out;
+  }
+
+  private contextOf(id: number): unknown {
+    if (id === this.lastId) return this.lastContext;
+    return this.layout.unpack(this.table.arena, this.table.offset(id));
+  }
+
+  view(id: number): ModelState {
+    const config = this.configs.configs[this.layout.configOf(this.table.arena, this.table.offset(id))];
+    const v = this.viewObject;
+    v.value = config.value;
+    v.context = this.contextOf(id);
+    v.matches = config.matches;
+    return v as unknown as ModelState;
+  }
+
+  /** The index of an event already interned (by identity or canonical key), if any. */
+  eventIndex(e: EventObject): number | undefined {
+    return this.byIdentity.get(e) ?? this.byKey.get(eventKey(e));
+  }
+
+  private internEvent(e: EventObject): number {
+    let i = this.byIdentity.get(e);
+    if (i !== undefined) return i;
+    const k = eventKey(e);
+    i = this.byKey.get(k);
+    if (i === undefined) {
+      i = this.events.length;
+      this.events.push(e);
+      this.byKey.set(k, i);
+    }
+    this.byIdentity.set(e, i);
+    return i;
+  }
+
+  private shapeOf(p: Plan): ActionShape {
+    let s = this.shapes.get(p);
+    if (!s) this.shapes.set(p, (s = classify(this.env, p.actions)));
+    return s;
+  }
+
+  /**
+   * The successor record of one event in this.out, or -1 when the event
+   * changes nothing. `src` is the source record, copied for in-place writes.
+   */
+  private successor(config: Config, context: unknown, e: EventObject, ei: number, srcOff: number, srcLen: number, hint: number): number {
+    this.nextContext = undefined;
+    const sel = this.stepper.selector;
+    const program = sel.programFor(config, ei, e.type);
+    const single = sel.single(program, context, e, config);
+    if (single === undefined) return -1;
+    if (single !== null && !this.stepper.hasAlways) {
+      const plan = this.stepper.planOf(config, single);
+      const shape = this.shapeOf(plan);
+      if (shape.kind !== 'generic') {
+        if (shape.kind === 'none' && plan.next === config) return -1;
+        if (this.out.length < srcLen) this.out = new Int32Array(2 * srcLen);
+        const out = this.out;
+        const arena = this.table.arena;
+        for (let k = 0; k < srcLen; k++) out[k] = arena[srcOff + k];
+        this.layout.setConfig(out, 0, plan.next.id);
+        if (shape.kind === 'none') return srcLen;
+        if (this.inPlace.run(shape, context, e, this.write, out, hint)) return srcLen;
+        // The assign's result does not fit in place: take the generic path below.
+      }
+    }
+    const selected = this.selected;
+    selected.length = 0;
+    if (single === null) sel.run(program, context, e, config, selected);
+    else selected.push(single);
+    if (selected.length === 0) return -1;
+    const r = this.result;
+    const next = this.stepper.step(config, context, e, selected, r);
+    if (next === config && !r.assigned) return -1;
+    this.nextContext = r.context;
+    return this.pack(next.id, r.context, hint);
+  }
+
+  expand(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): void {
+    const arena = this.table.arena;
+    const off = this.table.offset(id);
+    const len = this.table.length(id);
+    const config = this.configs.configs[this.layout.configOf(arena, off)];
+    const hint = this.layout.hintOf(arena, off);
+    const context = this.contextOf(id);
+    const ev = this.eventsView;
+    ev.value = config.value;
+    ev.context = context;
+    ev.matches = config.matches;
+    const events = this.instance.events(ev as unknown as ModelState);
+    if (events !== this.lastEvents) {
+      this.lastEvents = events;
+      this.lastIndices = events.map((e) => this.internEvent(e));
+    }
+    const indices = this.lastIndices;
+    for (let k = 0; k < events.length; k++) {
+      const e = events[k];
+      const ei = indices[k];
+      let n: number;
+      try {
+        n = this.successor(config, context, e, ei, this.table.offset(id), len, hint);
+      } catch (err) {
+        // Wrong declared domains are the layout's problem, not a step of the model that threw.
+        if (err instanceof DomainViolation) throw err;
+        throw new ModelStepError(ei, err);
+      }
+      if (n < 0) continue;
+      const j = this.table.intern(this.out, n, limit);
+      // The same record as the source: the step changed nothing that makes a state.
+      if (j === id) continue;
+      if (this.nextContext !== undefined) this.remember(j, this.nextContext);
+      emit(ei, j, this.table.lastWasNew);
+    }
+  }
+
+  release(): void {}
+
+  event(index: number): EventObject {
+    return this.events[index];
+  }
+
+  isFinal(): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * The generic layout: [header, leaves...], one 32-bit integer per leaf of
+ * the context. The context's shape (its keys, sorted; array lengths; the
+ * kind of every leaf) is interned. A context is packed by one walk that
+ * writes its leaves and spells its shape's signature together; a shape that
+ * becomes hot (used HOT_SHAPE times) gets a generated packer and unpacker,
+ * so packing a context of a common shape is a run of type checks and array
+ * stores, while models whose contexts take many shapes (variable-length
+ * lists) do not pay for code generation on every new one. Leaves: 32-bit integers as themselves,
+ * booleans as 0/1, null as 0, strings and other numbers as indices into
+ * intern tables. The header holds the configuration (15 bits) and the shape
+ * (16 bits).
+ *
+ * Equality of records is exactly equality of canonical JSON (key.ts):
+ * object keys are sorted and keys holding undefined are left out.
+ */
+import { canonicalJson } from '../explore/key.js';
+import type { Layout } from './layout.js';
+
+type PackFn = (ctx: unknown, out: Int32Array, pos: number) => number;
+type UnpackFn = (rec: Int32Array, pos: number) => unknown;
+type Kind = 'i' | 'f' | 'b' | 's' | 'n' | 'u';
+type Desc = { k: Kind } | { k: 'o'; keys: string[]; of: Desc[] } | { k: 'a'; of: Desc[] };
+
+interface Shape {
+  readonly id: number;
+  readonly width: number;
+  readonly desc: Desc;
+  uses: number;
+  pack?: PackFn;
+  unpack?: UnpackFn;
+  /** Top-level leaf fields: record position (after the header) and kind. */
+  readonly slots: Map<string, { pos: number; kind: Kind }>;
+}
+
+const MAX_CONFIGS = 1 << 15;
+/** Uses after which a shape gets generated code. */
+const HOT_SHAPE = 64;
+const MAX_SHAPES = 1 << 16;
+
+function describe(v: unknown): Desc {
+  switch (typeof v) {
+    case 'number':
+      if (!Number.isFinite(v)) return canonicalJson(v) as never; // throws the canonical error
+      return { k: (v | 0) === v ? 'i' : 'f' };
+    case 'boolean':
+      return { k: 'b' };
+    case 'string':
+      return { k: 's' };
+    case 'undefined':
+      return { k: 'u' };
+    case 'object': {
+      if (v === null) return { k: 'n' };
+      if (Array.isArray(v)) return { k: 'a', of: v.map(describe) };
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return canonicalJson(v) as never;
+      const keys = Object.keys(v)
+        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+        .sort();
+      return { k: 'o', keys, of: keys.map((k) => describe((v as Record<string, unknown>)[k])) };
+    }
+    default:
+      return canonicalJson(v) as never;
+  }
+}
+
+function width(d: Desc): number {
+  if (d.k === 'o' || d.k === 'a') return d.of.reduce((s, x) => s + width(x), 0);
+  return d.k === 'u' ? 0 : 1;
+}
+
+export class ShapeLayout implements Layout {
+  readonly name = 'shape';
+  readonly fixedWidth = 0;
+  private readonly shapes: Shape[] = [];
+  private readonly bySig = new Map<string, Shape>();
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly floats: number[] = [];
+  private readonly floatIds = new Map<number, number>();
+
+  private str = (s: string): number => {
+    let i = this.stringIds.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, i);
+    }
+    return i;
+  };
+
+  private flt = (x: number): number => {
+    let i = this.floatIds.get(x);
+    if (i === undefined) {
+      i = this.floats.length;
+      this.floats.push(x);
+      this.floatIds.set(x, i);
+    }
+    return i;
+  };
+
+  /** The widest record seen so far (for scratch buffers). */
+  maxWidth = 1;
+
+  pack(config: number, context: unknown, out: Int32Array, hint: number): number {
+    if (config >= MAX_CONFIGS) throw new Error(`the compiled path supports at most ${MAX_CONFIGS} configurations`);
+    const hinted = hint >= 0 ? this.shapes[hint] : undefined;
+    if (hinted?.pack && out.length >= 1 + hinted.width) {
+      const end = hinted.pack(context, out, 1);
+      if (end >= 0) {
+        out[0] = (hinted.id << 15) | config;
+        return end;
+      }
+    }
+    // One walk writes the leaves and spells the signature; the shape is found (or made) after.
+    this.sig = '';
+    const end = this.walk(context, out, 1);
+    if (end < 0) return -(Math.max(2 * out.length, this.maxWidth + 1));
+    let shape = this.bySig.get(this.sig);
+    if (!shape) shape = this.addShape(this.sig, describe(context));
+    if (++shape.uses === HOT_SHAPE) this.compile(shape);
+    out[0] = (shape.id << 15) | config;
+    return end;
+  }
+
+  /** Signature of the value being walked (a field, to avoid passing strings around). */
+  private sig = '';
+
+  /** Writes the leaves of `v` from out[pos] and appends its signature; -1 when `out` is too short. */
+  private walk(v: unknown, out: Int32Array, pos: number): number {
+    if (pos < 0) return -1;
+    switch (typeof v) {
+      case 'number':
+        if (pos >= out.length) return -1;
+        if ((v | 0) === v) {
+          this.sig += 'i';
+          out[pos] = v;
+        } else {
+          if (!Number.isFinite(v)) canonicalJson(v); // throws the canonical error
+          this.sig += 'f';
+          out[pos] = this.flt(v);
+        }
+        return pos + 1;
+      case 'boolean':
+        if (pos >= out.length) return -1;
+        this.sig += 'b';
+        out[pos] = v ? 1 : 0;
+        return pos + 1;
+      case 'string':
+        if (pos >= out.length) return -1;
+        this.sig += 's';
+        out[pos] = this.str(v);
+        return pos + 1;
+      case 'undefined':
+        this.sig += 'u';
+        return pos;
+      case 'object': {
+        if (v === null) {
+          if (pos >= out.length) return -1;
+          this.sig += 'n';
+          out[pos] = 0;
+          return pos + 1;
+        }
+        if (Array.isArray(v)) {
+          this.sig += '[';
+          for (let i = 0; i < v.length; i++) {
+            if (i) this.sig += ',';
+            pos = this.walk(v[i], out, pos);
+            if (pos < 0) return -1;
+          }
+          this.sig += ']';
+          return pos;
+        }
+        const proto = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) canonicalJson(v); // throws, naming the class
+        const o = v as Record<string, unknown>;
+        const keys = Object.keys(o).sort();
+        this.sig += '{';
+        let first = true;
+        for (const k of keys) {
+          if (o[k] === undefined) continue;
+          this.sig += (first ? '' : ',') + JSON.stringify(k) + ':';
+          first = false;
+          pos = this.walk(o[k], out, pos);
+          if (pos < 0) return -1;
+        }
+        this.sig += '}';
+        return pos;
+      }
+      default:
+        return canonicalJson(v) as never;
+    }
+  }
+
+  unpack(rec: Int32Array, off: number): unknown {
+    const shape = this.shapes[rec[off] >>> 15];
+    return shape.unpack ? shape.unpack(rec, off + 1) : this.read(shape.desc, rec, { pos: off + 1 });
+  }
+
+  /** Interpretive unpacking, for shapes not (yet) compiled. */
+  private read(d: Desc, r: Int32Array, at: { pos: number }): unknown {
+    switch (d.k) {
+      case 'i':
+        return r[at.pos++];
+      case 'f':
+        return this.floats[r[at.pos++]];
+      case 'b':
+        return r[at.pos++] === 1;
+      case 's':
+        return this.strings[r[at.pos++]];
+      case 'n':
+        at.pos++;
+        return null;
+      case 'u':
+        return undefined;
+      case 'a':
+        return d.of.map((x) => this.read(x, r, at));
+      case 'o': {
+        const o: Record<string, unknown> = {};
+        d.keys.forEach((k, i) => (o[k] = this.read(d.of[i], r, at)));
+        return o;
+      }
+    }
+  }
+
+  configOf(rec: Int32Array, off: number): number {
+    return rec[off] & 0x7fff;
+  }
+
+  setConfig(rec: Int32Array, off: number, config: number): void {
+    if (config >= MAX_CONFIGS) throw new Error(`the compiled path supports at most ${MAX_CONFIGS} configurations`);
+    rec[off] = (rec[off] & ~0x7fff) | config;
+  }
+
+  hintOf(rec: Int32Array, off: number): number {
+    return rec[off] >>> 15;
+  }
+
+  write(out: Int32Array, hint: number, key: string, v: unknown): boolean {
+    const slot = this.shapes[hint].slots.get(key);
+    if (!slot) return false;
+    const p = 1 + slot.pos;
+    switch (slot.kind) {
+      case 'i':
+        if (typeof v !== 'number' || (v | 0) !== v) return false;
+        out[p] = v;
+        return true;
+      case 'b':
+        if (typeof v !== 'boolean') return false;
+        out[p] = v ? 1 : 0;
+        return true;
+      case 's':
+        if (typeof v !== 'string') return false;
+        out[p] = this.str(v);
+        return true;
+      case 'n':
+        return v === null;
+      case 'f':
+        if (typeof v !== 'number' || (v | 0) === v || !Number.isFinite(v)) return false;
+        out[p] = this.flt(v);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private addShape(sig: string, d: Desc): Shape {
+    if (this.shapes.length >= MAX_SHAPES) throw new Error(`the compiled path supports at most ${MAX_SHAPES} context shapes`);
+    const slots = new Map<string, { pos: number; kind: Kind }>();
+    if (d.k === 'o') {
+      let p = 0;
+      d.keys.forEach((k, i) => {
+        const x = d.of[i];
+        if (x.k !== 'o' && x.k !== 'a' && x.k !== 'u') slots.set(k, { pos: p, kind: x.k });
+        p += width(x);
+      });
+    }
+    const s: Shape = { id: this.shapes.length, width: width(d), desc: d, uses: 0, slots };
+    this.shapes.push(s);
+    this.bySig.set(sig, s);
+    this.maxWidth = Math.max(this.maxWidth, 1 + s.width);
+    return s;
+  }
+
+  /** Generates the packer and unpacker of a hot shape. */
+  private compile(shape: Shape): void {
+    const d = shape.desc;
+    const checks: string[] = [];
+    let n = 0;
+    const packLines = (d: Desc, expr: string): void => {
+      const v = `v${n++}`;
+      checks.push(`const ${v} = ${expr};`);
+      switch (d.k) {
+        case 'i':
+          checks.push(`if (typeof ${v} !== 'number' || (${v} | 0) !== ${v}) return -1; out[pos++] = ${v};`);
+          break;
+        case 'f':
+          checks.push(`if (typeof ${v} !== 'number' || (${v} | 0) === ${v} || !Number.isFinite(${v})) return -1; out[pos++] = flt(${v});`);
+          break;
+        case 'b':
+          checks.push(`if (typeof ${v} !== 'boolean') return -1; out[pos++] = ${v} ? 1 : 0;`);
+          break;
+        case 's':
+          checks.push(`if (typeof ${v} !== 'string') return -1; out[pos++] = str(${v});`);
+          break;
+        case 'n':
+          checks.push(`if (${v} !== null) return -1; out[pos++] = 0;`);
+          break;
+        case 'u':
+          checks.push(`if (${v} !== undefined) return -1;`);
+          break;
+        case 'a':
+          checks.push(`if (!Array.isArray(${v}) || ${v}.length !== ${d.of.length}) return -1;`);
+          d.of.forEach((x, i) => packLines(x, `${v}[${i}]`));
+          break;
+        case 'o':
+          checks.push(`if (typeof ${v} !== 'object' || ${v} === null || Array.isArray(${v}) || Object.getPrototypeOf(${v}) !== Object.prototype) return -1;`);
+          checks.push(`{ let c = 0; for (const k in ${v}) if (${v}[k] !== undefined) c++; if (c !== ${d.keys.length}) return -1; }`);
+          d.keys.forEach((k, i) => packLines(d.of[i], `${v}[${JSON.stringify(k)}]`));
+          break;
+      }
+    };
+    packLines(d, 'ctx');
+    let p = 0;
+    const unpackExpr = (d: Desc): string => {
+      switch (d.k) {
+        case 'i':
+          return `r[pos + ${p++}]`;
+        case 'f':
+          return `F[r[pos + ${p++}]]`;
+        case 'b':
+          return `r[pos + ${p++}] === 1`;
+        case 's':
+          return `S[r[pos + ${p++}]]`;
+        case 'n':
+          p++;
+          return 'null';
+        case 'u':
+          return 'undefined';
+        case 'a':
+          return `[${d.of.map((x) => unpackExpr(x)).join(', ')}]`;
+        case 'o':
+          return `{${d.keys.map((k, i) => `${JSON.stringify(k)}: ${unpackExpr(d.of[i])}`).join(', ')}}`;
+      }
+    };
+    const body = unpackExpr(d);
+    // Code generated from the shape's own description; property names are JSON-quoted.
+    shape.pack = new Function('str', 'flt', `return function pack(ctx, out, pos) { ${checks.join('\n')} return pos; };`)(this.str, this.flt) as PackFn;
+    shape.unpack = new Function('S', 'F', `return function unpack(r, pos) { return ${body}; };`)(this.strings, this.floats) as UnpackFn;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The visited set of the compiled path: integer records in one growable
+ * arena, and an open-addressing hash table (linear probing, load at most
+ * 0.7) of state ids over them. Each slot also holds a key: the record itself
+ * when records are one word (a probe then never leaves the slot array), or
+ * the record's hash otherwise (a probe reads the arena only on a full-hash
+ * match). Fixed-width records need no offset table: record i starts at
+ * i × width. A state costs its record and about 11 bytes of slots.
+ */
+import { NOT_INTERNED } from '../explore/state-space.js';
+
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+function hash(r: Int32Array, pos: number, len: number): number {
+  let h = 0x811c9dc5 ^ len;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ r[pos + i], 0x01000193) ^ (h >>> 15);
+  return mix(h);
+}
+
+const MIN_SLOTS = 1 << 12;
+
+export class RecordTable {
+  arena: Int32Array;
+  private used = 0;
+  /** Record offsets, only for variable-width records. */
+  private offsets: Int32Array | null;
+  private slotIds = new Int32Array(MIN_SLOTS);
+  private slotKeys = new Int32Array(MIN_SLOTS);
+  private mask = MIN_SLOTS - 1;
+  size = 0;
+  /** Whether the last intern call added its record. */
+  lastWasNew = false;
+
+  /** `width` is the fixed record width, or 0 for records of any width. */
+  constructor(readonly width: number) {
+    this.arena = new Int32Array(Math.max(1024, width * 4096));
+    this.offsets = width ? null : new Int32Array(4096);
+  }
+
+  offset(id: number): number {
+    return this.width ? id * this.width : this.offsets![id];
+  }
+
+  length(id: number): number {
+    if (this.width) return this.width;
+    return (id + 1 < this.size ? this.offsets![id + 1] : this.used) - this.offsets![id];
+  }
+
+  private equals(id: number, r: Int32Array, len: number): boolean {
+    if (this.length(id) !== len) return false;
+    const o = this.offset(id);
+    const a = this.arena;
+    for (let i = 0; i < len; i++) if (a[o + i] !== r[i]) return false;
+    return true;
+  }
+
+  /**
+   * The id of the record r[0..len), interning it if new and the table holds
+   * fewer than `limit` records (NOT_INTERNED otherwise); lastWasNew tells
+   * which.
+   */
+  intern(r: Int32Array, len: number, limit: number): number {
+    const one = this.width === 1;
+    const h = one ? mix(r[0]) : hash(r, 0, len);
+    const key = one ? r[0] : h;
+    const ids = this.slotIds;
+    const keys = this.slotKeys;
+    let slot = h & this.mask;
+    for (;;) {
+      const v = ids[slot];
+      if (v === 0) break;
+      if (keys[slot] === key && (one || this.equals(v - 1, r, len))) {
+        this.lastWasNew = false;
+        return v - 1;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    this.lastWasNew = true;
+    if (this.size >= limit) return NOT_INTERNED;
+    const id = this.size++;
+    if (this.offsets) {
+      if (id >= this.offsets.length) {
+        const o = new Int32Array(this.offsets.length * 2);
+        o.set(this.offsets);
+        this.offsets = o;
+      }
+      this.offsets[id] = this.used;
+    }
+    if (this.used + len > this.arena.length) {
+      let cap = this.arena.length * 2;
+      while (cap < this.used + len) cap *= 2;
+      const a = new Int32Array(cap);
+      a.set(this.arena.subarray(0, this.used));
+      this.arena = a;
+    }
+    const a = this.arena;
+    for (let i = 0; i < len; i++) a[this.used + i] = r[i];
+    this.used += len;
+    ids[slot] = id + 1;
+    keys[slot] = key;
+    if (this.size * 10 > this.slotIds.length * 7) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const n = this.slotIds.length * 2;
+    const ids = new Int32Array(n);
+    const keys = new Int32Array(n);
+    const mask = n - 1;
+    const one = this.width === 1;
+    for (let s = 0; s < this.slotIds.length; s++) {
+      const v = this.slotIds[s];
+      if (v === 0) continue;
+      const key = this.slotKeys[s];
+      let slot = (one ? mix(key) : key) & mask;
+      while (ids[slot] !== 0) slot = (slot + 1) & mask;
+      ids[slot] = v;
+      keys[slot] = key;
+    }
+    this.slotIds = ids;
+    this.slotKeys = keys;
+    this.mask = mask;
+  }
+
+  get bytes(): number {
+    return this.arena.byteLength + (this.offsets?.byteLength ?? 0) + this.slotIds.byteLength + this.slotKeys.byteLength;
+  }
+}

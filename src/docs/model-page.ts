@@ -1,0 +1,177 @@
+/**
+ * One model's page: what it models and leaves out, its sources, the state
+ * diagram and transition table drawn from the machine, parameters,
+ * properties with their verdicts per variant, goal witnesses, every
+ * variant's counterexamples (sequence diagram, numbered trace, replay
+ * command), and the simulation's tables and plots.
+ */
+import type { ParamDecl } from '../model/params.js';
+import { checkParams } from '../model/params.js';
+import type { AnyModelSpec, SimReport } from '../model/spec.js';
+import type { CheckResult } from '../explore/result.js';
+import type { ExpectedManifest } from '../explore/expected.js';
+import { verdictText } from '../explore/expected.js';
+import { DEADLOCK_DOC, DEADLOCK_PROPERTY } from '../explore/check.js';
+import { renderMermaid } from '../trace/render-mermaid.js';
+import { renderText } from '../trace/render-text.js';
+import { stateDiagram } from './state-diagram.js';
+import { transitionTable } from './transition-table.js';
+import { fence, mdTable } from './markdown.js';
+
+export interface PageInput {
+  readonly spec: AnyModelSpec;
+  readonly results: readonly CheckResult[];
+  readonly manifest?: ExpectedManifest;
+  readonly sim?: SimReport;
+  /** Trace file path (repo-relative) per `${variant}.${property}`. */
+  readonly traceFiles: ReadonlyMap<string, string>;
+  /** Plot file names (relative to the page) in the simulation's plot order. */
+  readonly plotFiles: readonly string[];
+  /** Link back to the index, relative to the page. */
+  readonly indexLink: string;
+  /** Prefix from the page to the repository root. */
+  readonly toRoot: string;
+}
+
+const ms = (x?: number) => (x === undefined ? '—' : x < 1000 ? `${x} ms` : `${(x / 1000).toFixed(1)} s`);
+
+function params(spec: AnyModelSpec): string {
+  const rows = Object.entries(spec.params as Record<string, ParamDecl>).map(([k, d]) => [
+    `\`${k}\``,
+    String(d.default),
+    String(d.check),
+    d.kind === 'int' ? `${d.min}..${d.max}` : d.kind === 'bool' ? 'true, false' : d.values.join(', '),
+    d.doc,
+    d.source,
+    d.why ?? (d.check === d.default ? '(the kernel value)' : ''),
+  ]);
+  return rows.length ? mdTable(['parameter', 'kernel default', 'check bound', 'range', 'meaning', 'source', 'why the check bound'], rows) : 'This model has no parameters.';
+}
+
+function properties(spec: AnyModelSpec, results: readonly CheckResult[]): string {
+  const props = [
+    ...spec.invariants.map((p) => ({ name: p.name, kind: 'invariant', doc: p.doc })),
+    ...(spec.checkDeadlock !== false ? [{ name: DEADLOCK_PROPERTY, kind: 'deadlock', doc: DEADLOCK_DOC }] : []),
+    ...spec.liveness.map((p) => ({ name: p.name, kind: `leads-to, fair: ${p.fair.join(', ') || 'none'}`, doc: p.doc })),
+    ...spec.goals.map((p) => ({ name: p.name, kind: 'goal', doc: p.doc })),
+  ];
+  const cell = (r: CheckResult, name: string) => {
+    const v = r.verdicts.find((x) => x.property === name);
+    if (!v) return '—';
+    const t = verdictText(v);
+    return v.verdict === 'violated' || v.verdict === 'unreached' ? `**${t}**` : t;
+  };
+  return mdTable(
+    ['property', 'kind', 'meaning', ...results.map((r) => `\`${r.variant}\``)],
+    props.map((p) => [`\`${p.name}\``, p.kind, p.doc, ...results.map((r) => cell(r, p.name))]),
+  );
+}
+
+function variantSection(spec: AnyModelSpec, r: CheckResult, input: PageInput): string[] {
+  const v = spec.variants.find((x) => x.name === r.variant)!;
+  const out = [`### \`${v.name}\` (${v.kind})`, '', v.doc, ''];
+  if (v.catches.length) out.push(`Exists to violate: ${v.catches.map((c) => `\`${c}\``).join(', ')}.`, '');
+  if (r.kind !== 'violated') {
+    out.push(r.kind === 'holds' ? 'Every property holds at the check bounds.' : `The search was cut short (${r.reason}).`, '');
+    return out;
+  }
+  for (const x of r.violations) {
+    out.push(`#### ${x.property} (${x.kind})`, '', `*${x.doc}*`, '', x.message + '.', '');
+    for (const u of x.unforced ?? []) out.push(`- \`${u.type}\`: ${u.reason}`);
+    if (x.unforced?.length) out.push('');
+    if (!x.trace) continue;
+    out.push(fence('mermaid', renderMermaid(x.trace, spec.lanes)), '');
+    out.push(fence('text', renderText(x.trace)), '');
+    const file = input.traceFiles.get(`${r.variant}.${x.property}`);
+    if (file) out.push(`Replay: \`npx rxspec replay ${file}\` ([trace file](${input.toRoot}${file}))`, '');
+  }
+  return out;
+}
+
+function goals(spec: AnyModelSpec, baseline: CheckResult, input: PageInput): string[] {
+  if (spec.goals.length === 0) return [];
+  const out = ['## Goals and their shortest witnesses', '', `Each goal is a state the \`${baseline.variant}\` variant must be able to reach (a vacuity check on the properties).`, ''];
+  for (const g of spec.goals) {
+    const w = baseline.witnesses.find((x) => x.goal === g.name);
+    out.push(`### ${g.name}`, '', g.doc, '');
+    if (!w) {
+      out.push(`**Unreachable** in the \`${baseline.variant}\` variant at the check bounds.`, '');
+      continue;
+    }
+    out.push(`Reached in ${w.trace.steps.length} steps:`, '', fence('text', renderText(w.trace)), '');
+    const file = input.traceFiles.get(`${baseline.variant}.${g.name}`);
+    if (file) out.push(`Replay: \`npx rxspec replay ${file}\``, '');
+  }
+  return out;
+}
+
+function simulation(sim: SimReport, plotFiles: readonly string[]): string[] {
+  const out = ['## Simulation', ''];
+  for (const t of sim.tables) {
+    out.push(`### ${t.title}`, '', mdTable(t.columns, t.rows), '');
+    for (const n of t.notes ?? []) out.push(`> ${n}`, '');
+  }
+  sim.plots.forEach((p, i) => out.push(`![${p.title}](${plotFiles[i]})`, ''));
+  if (sim.findings.length) out.push('### Findings', '', ...sim.findings.map((f) => `- ${f}`), '');
+  return out;
+}
+
+export function modelPage(input: PageInput): string {
+  const { spec, results, manifest, sim } = input;
+  const baseline = results[0];
+  const machine = spec.instantiate(checkParams(spec.params), spec.variants[0].behaviour).machine;
+  const stats = mdTable(
+    ['variant', 'kind', 'distinct states', 'transitions', 'depth', 'time (when recorded)'],
+    results.map((r) => [
+      `\`${r.variant}\``,
+      spec.variants.find((v) => v.name === r.variant)!.kind,
+      r.stats.distinct.toLocaleString('en-US'),
+      r.stats.transitions.toLocaleString('en-US'),
+      r.stats.depth,
+      ms(manifest?.variants[r.variant]?.timeMs),
+    ]),
+  );
+  return [
+    `# ${spec.title}`,
+    '',
+    `*Generated by \`rxspec docs\` from the model \`${spec.id}\`; do not edit. [All models](${input.indexLink})*`,
+    '',
+    spec.summary,
+    '',
+    '## Sources',
+    '',
+    ...(spec.sources.length ? spec.sources.map((s) => `- ${s}`) : ['(none: an engine fixture)']),
+    '',
+    '## What is modelled',
+    '',
+    spec.modelled,
+    '',
+    '## What is left out',
+    '',
+    spec.leftOut,
+    '',
+    `## The state machine (\`${spec.variants[0].name}\` variant)`,
+    '',
+    fence('mermaid', stateDiagram(machine)),
+    '',
+    '### Transitions',
+    '',
+    transitionTable(machine),
+    '',
+    '## Parameters',
+    '',
+    params(spec),
+    '',
+    '## Properties and verdicts at the check bounds',
+    '',
+    properties(spec, results),
+    '',
+    stats,
+    '',
+    ...goals(spec, baseline, input),
+    '## Variants and their counterexamples',
+    '',
+    ...results.flatMap((r) => variantSection(spec, r, input)),
+    ...(sim ? simulation(sim, input.plotFiles) : []),
+  ].join('\n');
+}

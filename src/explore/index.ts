@@ -1,0 +1,10 @@
+export { check, resolveRun, findVariant, DEFAULT_MAX_STATES, DEADLOCK_PROPERTY, ERROR_PROPERTY, type CheckOptions } from './check.js';
+export { assertModel, ModelCheckFailure } from './assert.js';
+export type { CheckResult, Holds, Violated, BoundedOut, Stats, Verdict, Violation, Witness } from './result.js';
+export { formatResult, formatStats, formatViolation } from './format.js';
+export { compare, observed, verdictText, type ExpectedManifest, type ExpectedVariant, type Mismatch } from './expected.js';
+export { loadExpected, writeExpected, manifestPath } from './manifest-file.js';
+export { search, type Probe, type SearchOptions, type SearchOutcome, type SearchProgress } from './bfs.js';
+export type { SuccessorFunction } from './successors.js';
+export { XStateSuccessors } from './xstate-successors.js';
+export { stateKey, eventKey, canonicalJson, type StateKey, type EventKey } from './key.js';

@@ -1,0 +1,24 @@
+import { describe, expect, test } from 'vitest';
+import { canonicalJson, stateKey } from '../../src/explore/key.js';
+import { ModelDefinitionError } from '../../src/errors/model-definition-error.js';
+
+describe('canonical state keys', () => {
+  test('do not depend on property order, at any depth', () => {
+    const a = stateKey({ tx: 'up', rx: 'idle' }, { x: 1, y: { b: [1, 2], a: null } });
+    const b = stateKey({ rx: 'idle', tx: 'up' }, { y: { a: null, b: [1, 2] }, x: 1 });
+    expect(a).toBe(b);
+  });
+
+  test('distinguish what differs: array order, types, nesting', () => {
+    expect(stateKey('s', { r: [1, 2] })).not.toBe(stateKey('s', { r: [2, 1] }));
+    expect(stateKey('s', { n: 1 })).not.toBe(stateKey('s', { n: '1' }));
+    expect(stateKey('s', { a: { b: 1 } })).not.toBe(stateKey('s', { 'a.b': 1 }));
+  });
+
+  test('refuse contexts that are not plain data, naming the field', () => {
+    expect(() => canonicalJson({ ring: { slots: new Map() } })).toThrow(ModelDefinitionError);
+    expect(() => canonicalJson({ ring: { slots: new Map() } })).toThrow(/'ring.slots' holds a Map/);
+    expect(() => canonicalJson({ len: NaN })).toThrow(/'len' holds NaN/);
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(/'f' holds a function/);
+  });
+});

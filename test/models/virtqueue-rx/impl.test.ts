@@ -1,0 +1,104 @@
+/**
+ * The reference implementation's parts on their own: the ring layout and
+ * 16-bit indices, the device's header, the kernel's size arithmetic, the
+ * missing-buffer path with a faulty device, and a check that the lockstep
+ * comparison can fail (a machine of one version against the bytes of another).
+ */
+import { describe, expect, test } from 'vitest';
+import { fc } from '@fast-check/vitest';
+import {
+  MERGE_BUFFER_LEN,
+  NUM_BUFFERS_OFFSET,
+  buildSkbSize,
+  ewmaAdd,
+  mergeableBufLen,
+} from '../../../models/virtqueue-rx/kernel.js';
+import { variants, V3_13, DALTON_2613AF0E } from '../../../models/virtqueue-rx/variants.js';
+import { params, type VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
+import { checkParams, defaultParams } from '../../../src/model/params.js';
+import { VirtnetRx, VringLayout } from '../../../src/impl/virtqueue-rx/index.js';
+import { RxHarness } from '../../../properties/virtqueue-rx/harness.js';
+import { LockstepDivergence, RxCommand } from '../../../properties/virtqueue-rx/commands.js';
+import { frameBytes } from '../../../src/traffic/ethernet-frames.js';
+
+const kernel: VirtqueueRxParams = { ...defaultParams(params), ringSize: 8, startIndex: 65534 };
+
+describe('virtqueue-rx implementation parts', () => {
+  test('kernel arithmetic: MERGE_BUFFER_LEN, the 3.14 buffer length range, ewma_add, build_skb size', () => {
+    expect(MERGE_BUFFER_LEN).toBe(1536);
+    expect(mergeableBufLen(0)).toBe(1536);
+    expect(mergeableBufLen(1514)).toBe(1536);
+    expect(mergeableBufLen(1700)).toBe(1792);
+    expect(mergeableBufLen(65549)).toBe(4096);
+    expect(ewmaAdd(0, 4500)).toBe(4500);
+    expect(ewmaAdd(4500, 60)).toBe(Math.floor((4500 * 63 + 60) / 64));
+    expect(buildSkbSize(1526)).toBe(1536 + 320);
+  });
+
+  test('vring layout: used ring at the next 4096 boundary; indices wrap at 65536', () => {
+    const r = new VringLayout(256);
+    expect(r.availOff).toBe(4096);
+    expect(r.usedOff).toBe(8192);
+    r.usedIdx = 65535;
+    r.usedIdx = r.usedIdx + 1;
+    expect(r.usedIdx).toBe(0);
+  });
+
+  test('the device writes the 12-byte header with num_buffers and the frame across buffers, across the wrap', () => {
+    const rx = new VirtnetRx(V3_13, kernel);
+    rx.open();
+    const frame = frameBytes(4000, 7);
+    expect(rx.deviceRx(frame)).toBe(3);
+    expect(rx.ring.usedIdx).toBe(1);
+    const head = rx.vq.tokenOf(rx.ring.usedId(65534 & 7))!;
+    const hdr = new DataView(rx.mem.bytes(head.page).buffer, head.offset, 12);
+    expect(hdr.getUint16(NUM_BUFFERS_OFFSET, true)).toBe(3);
+    rx.receive();
+    expect(rx.vq.lastUsedIdx).toBe(1);
+    expect(rx.read()).toEqual(frame);
+  });
+
+  test('missing buffer: a device that publishes 1 of 3 entries makes 3.13 drop the packet, not fault', () => {
+    const rx = new VirtnetRx(V3_13, kernel);
+    rx.open();
+    rx.device.publishShort = 1;
+    expect(rx.deviceRx(frameBytes(4000, 9))).toBe(3);
+    expect(rx.receive()).toBeNull();
+    expect(rx.stats.rxLengthErrors).toBe(1);
+    expect(rx.sock).toHaveLength(0);
+  });
+
+  test('2613af0e: an MTU frame needs two 1518-byte pieces, because the 12-byte header was not counted', () => {
+    const rx = new VirtnetRx(DALTON_2613AF0E, kernel);
+    rx.open();
+    expect(rx.deviceRx(frameBytes(1514, 3))).toBe(2);
+    const v313 = new VirtnetRx(V3_13, kernel);
+    v313.open();
+    expect(v313.deviceRx(frameBytes(1514, 3))).toBe(1);
+  });
+
+  test('lockstep can fail: a 3.13 machine against 2613af0e bytes diverges at the first refill', () => {
+    const p: VirtqueueRxParams = { ...checkParams(params), packets: 100, oomBudget: 100 };
+    const h = new RxHarness(V3_13, p, true);
+    // Swap in an implementation of another version behind the same machine.
+    (h as unknown as { rx: VirtnetRx }).rx = new VirtnetRx(DALTON_2613AF0E, p);
+    const open = new RxCommand({ type: 'OPEN' });
+    expect(() => open.run({ h }, h)).toThrow(LockstepDivergence);
+  });
+
+  test('every variant\'s implementation settles with nothing left on generated single frames', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 18, max: 65549 }), fc.integer(), (len, seed) => {
+        for (const v of variants.filter((x) => x.kind !== 'bug')) {
+          const h = new RxHarness(v.behaviour, { ...kernel, ringSize: 64 }, false);
+          h.apply({ type: 'OPEN' });
+          h.apply({ type: 'DEVICE_RX', len }, frameBytes(len, seed));
+          const left = h.settle();
+          expect(left.unconsumed).toBe(0);
+          expect(h.oracle.readCount).toBe(1);
+        }
+      }),
+      { seed: 3, numRuns: 40 },
+    );
+  });
+});
