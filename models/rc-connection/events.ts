@@ -81,7 +81,7 @@ function txEvents(out: RcEvent[], t: Tx, ref: TxRef, c: RcContext, p: RcParams):
     else out.push(txEvent(c.srq.length > 0 ? 'TRANSMIT' : 'RNR_NAK', ref));
   }
   if (t.rnrWait) out.push(txEvent('RNR_TIMER', ref));
-  if (t.ring.length > 0 && t.ring[0].wc !== '') out.push(txEvent('TX_WC', ref));
+  if (t.ring.length > 0 && t.ring[0].wc !== 'pending') out.push(txEvent('TX_WC', ref));
   if (ref === 'neigh' && t.cm === 'established' && peerMayDisconnect(c, p)) out.push(txEvent('DREQ_RECEIVED', ref));
   if (t.cm === 'timewait') out.push(txEvent('TIMEWAIT_EXIT', ref));
 }

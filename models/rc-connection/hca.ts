@@ -13,7 +13,7 @@ import { txAt, withTx, type Draft, type Tx, type TxRef, type Wc } from './state.
 
 /** Index of the oldest WR the HCA has not finished, or -1. */
 export function pendingWr(t: Tx): number {
-  return t.ring.findIndex((w) => w.wc === '');
+  return t.ring.findIndex((w) => w.wc === 'pending');
 }
 
 /** The requester can put the next WR on the wire: RTS, not waiting out an RNR timer, something to send. */

@@ -13,7 +13,7 @@ import { endMessage, newTx, txAt, withTx, type Draft, type Tx, type TxRef } from
 /** ipoib_cm_send: the skb goes into tx_ring[tx_head] and is posted; a QP in ERR flushes it at once. */
 function cmSend(d: Draft, id: number, p: RcParams): void {
   const t = d.tx!;
-  d.tx = { ...t, ring: [...t.ring, { id, wc: t.qp === 'err' ? 'flush' : '' }] };
+  d.tx = { ...t, ring: [...t.ring, { id, wc: t.qp === 'err' ? 'flush' : 'pending' }] };
   d.txOutstanding += 1;
   if (d.txOutstanding === p.sendq_size) d.stopped = true; // netif_stop_queue
 }

@@ -6,8 +6,8 @@
  * fate can be followed from netperf's sendto to delivery or loss.
  */
 
-/** Work completion status a send WR will complete with; '' while the HCA has not finished it. */
-export type Wc = '' | 'ok' | 'rnr' | 'retry' | 'flush';
+/** Work completion status a send WR will complete with; 'pending' while the HCA has not finished it. */
+export type Wc = 'pending' | 'ok' | 'rnr' | 'retry' | 'flush';
 
 /** One send WR on an RC QP's send ring (tx_ring[tx_head & (sendq_size - 1)]). */
 export interface Wr {

@@ -20,7 +20,7 @@ function txOf(t: CmTx, rnrRetry: number): Tx {
     qp: qp ? QP[qp.state] : 'reset',
     cm: t.cm,
     up: t.operUp,
-    ring: qp ? qp.sq.map((w) => ({ id: t.txRing[w.wrId]!.seq, wc: w.status ? WC[w.status] : '' })) : [],
+    ring: qp ? qp.sq.map((w) => ({ id: t.txRing[w.wrId]!.seq, wc: w.status ? WC[w.status] : 'pending' })) : [],
     rnrWait: qp?.rnrWait ?? false,
     rnrLeft: qp?.rnrLeft ?? rnrRetry,
     reaps: t.reaps,
