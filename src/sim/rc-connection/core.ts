@@ -19,6 +19,7 @@ export class PriorityCore {
   private readonly softirq: Job[] = [];
   private readonly process: Job[] = [];
   private running = false;
+  private current: Job | null = null;
   busyNs = 0;
   readonly byCategory = new Map<string, number>();
 
@@ -47,11 +48,16 @@ export class PriorityCore {
     if (!(cost >= 0)) throw new Error(`${this.name}: bad cost ${cost} for ${job.category}`);
     this.busyNs += cost;
     this.byCategory.set(job.category, (this.byCategory.get(job.category) ?? 0) + cost);
-    this.q.after(cost, () => {
-      job.end();
-      this.next();
-    });
+    this.current = job;
+    this.q.after(cost, this.finish);
   }
+
+  private readonly finish = (): void => {
+    const job = this.current!;
+    this.current = null;
+    job.end();
+    this.next();
+  };
 
   share(category: string): number {
     return this.busyNs > 0 ? (this.byCategory.get(category) ?? 0) / this.busyNs : 0;
