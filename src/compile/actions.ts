@@ -66,7 +66,17 @@ export function runActions(env: ActionEnv, actions: readonly unknown[], event: E
 }
 
 /** What a plan's actions amount to, for the fast path: nothing, one assign, or anything else. */
-export type ActionShape = { kind: 'none' } | { kind: 'assign'; assignment: unknown; params: unknown; keys?: readonly string[] } | { kind: 'generic' };
+export type ActionShape =
+  | { kind: 'none' }
+  | {
+      kind: 'assign';
+      assignment: unknown;
+      params: unknown;
+      keys?: readonly string[];
+      /** Field handles of `keys`, per layout hint (resolved on first use). */
+      fields?: Map<number, unknown[] | null>;
+    }
+  | { kind: 'generic' };
 
 export function classify(env: ActionEnv, actions: readonly unknown[]): ActionShape {
   if (actions.length === 0) return { kind: 'none' };
@@ -80,11 +90,15 @@ export function classify(env: ActionEnv, actions: readonly unknown[]): ActionSha
   if (!isInline && typeof action !== 'string' && 'params' in (a as object) && typeof a.params === 'function') return { kind: 'generic' };
   const params = isInline || typeof action === 'string' ? undefined : (a as { params?: unknown }).params;
   const assignment = impl.assignment;
-  return { kind: 'assign', assignment, params, keys: typeof assignment === 'function' ? undefined : Object.keys(assignment as object) };
+  return { kind: 'assign', assignment, params, keys: typeof assignment === 'function' ? undefined : Object.keys(assignment as object), fields: new Map() };
 }
 
-/** Writes one top-level field in place; false when the value does not fit there. */
-export type FieldWriter = (out: Int32Array, hint: number, key: string, value: unknown) => boolean;
+/** Where assigned values go: a layout's field handles and writers. */
+export interface FieldSink {
+  write(out: Int32Array, hint: number, key: string, value: unknown): boolean;
+  field(hint: number, key: string): unknown;
+  writeField(out: Int32Array, field: unknown, value: unknown): boolean;
+}
 
 /**
  * Runs a single assign without building the next context: each assigned
@@ -99,21 +113,28 @@ export class InPlaceAssign {
     this.args = { context: undefined, event: undefined as unknown as EventObject, spawn, self: env.self, system: env.system };
   }
 
-  run(a: Extract<ActionShape, { kind: 'assign' }>, context: unknown, event: EventObject, write: FieldWriter, out: Int32Array, hint: number): boolean {
+  run(a: Extract<ActionShape, { kind: 'assign' }>, context: unknown, event: EventObject, sink: FieldSink, out: Int32Array, hint: number): boolean {
     const args = this.args;
     args.context = context;
     args.event = event;
     if (a.keys) {
-      const assignment = a.assignment as Record<string, unknown>;
       const keys = a.keys;
+      let fields = a.fields!.get(hint);
+      if (fields === undefined) {
+        const refs = keys.map((k) => sink.field(hint, k));
+        fields = refs.every((r) => r !== undefined) ? refs : null;
+        a.fields!.set(hint, fields);
+      }
+      if (fields === null) return false;
+      const assignment = a.assignment as Record<string, unknown>;
       for (let i = 0; i < keys.length; i++) {
         const p = assignment[keys[i]];
-        if (!write(out, hint, keys[i], typeof p === 'function' ? p(args, a.params) : p)) return false;
+        if (!sink.writeField(out, fields[i], typeof p === 'function' ? p(args, a.params) : p)) return false;
       }
       return true;
     }
     const partial = (a.assignment as (x: unknown, p: unknown) => Record<string, unknown>)(args, a.params);
-    for (const k in partial) if (!write(out, hint, k, partial[k])) return false;
+    for (const k in partial) if (!sink.write(out, hint, k, partial[k])) return false;
     return true;
   }
 }

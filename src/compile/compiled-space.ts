@@ -8,11 +8,11 @@
  */
 import { createActor, type AnyMachineSnapshot, type AnyStateNode, type EventObject } from 'xstate';
 import type { ModelInstance, ModelState } from '../model/spec.js';
-import { eventKey, type EventKey } from '../explore/key.js';
+import { EventTable } from '../explore/event-table.js';
 import { ModelStepError } from '../explore/successors.js';
 import { NOT_INTERNED, type StateSpace } from '../explore/state-space.js';
 import { XStateSuccessors } from '../explore/xstate-successors.js';
-import { classify, InPlaceAssign, type ActionEnv, type ActionResult, type ActionShape, type FieldWriter } from './actions.js';
+import { classify, InPlaceAssign, type ActionEnv, type ActionResult, type ActionShape } from './actions.js';
 import { Chart } from './chart.js';
 import { ConfigTable, type Config } from './configs.js';
 import type { Layout } from './layout.js';
@@ -38,14 +38,10 @@ export class CompiledSpace implements StateSpace {
   private readonly layout: Layout;
   private readonly table: RecordTable;
   private out = new Int32Array(64);
-  private readonly events: EventObject[] = [];
-  private readonly byKey = new Map<EventKey, number>();
-  private readonly byIdentity = new WeakMap<EventObject, number>();
+  private readonly events = new EventTable();
   private readonly result: ActionResult = { context: undefined, assigned: false };
-  private readonly shapes = new WeakMap<Plan, ActionShape>();
   private readonly selected: T[] = [];
   private readonly inPlace: InPlaceAssign;
-  private readonly write: FieldWriter;
   /** The event array the model returned last, and its interned indices (models usually return one constant array). */
   private lastEvents: readonly EventObject[] | undefined;
   private lastIndices: number[] = [];
@@ -81,8 +77,6 @@ export class CompiledSpace implements StateSpace {
     this.table = new RecordTable(this.layout.fixedWidth);
     this.label = `compiled (${this.layout.name} layout${why})`;
     this.inPlace = new InPlaceAssign(this.env);
-    const chosen = this.layout;
-    this.write = (out, hint, key, value) => chosen.write(out, hint, key, value);
   }
 
   get size(): number {
@@ -138,27 +132,11 @@ export class CompiledSpace implements StateSpace {
 
   /** The index of an event already interned (by identity or canonical key), if any. */
   eventIndex(e: EventObject): number | undefined {
-    return this.byIdentity.get(e) ?? this.byKey.get(eventKey(e));
-  }
-
-  private internEvent(e: EventObject): number {
-    let i = this.byIdentity.get(e);
-    if (i !== undefined) return i;
-    const k = eventKey(e);
-    i = this.byKey.get(k);
-    if (i === undefined) {
-      i = this.events.length;
-      this.events.push(e);
-      this.byKey.set(k, i);
-    }
-    this.byIdentity.set(e, i);
-    return i;
+    return this.events.find(e);
   }
 
   private shapeOf(p: Plan): ActionShape {
-    let s = this.shapes.get(p);
-    if (!s) this.shapes.set(p, (s = classify(this.env, p.actions)));
-    return s;
+    return (p.shape ??= classify(this.env, p.actions)) as ActionShape;
   }
 
   /**
@@ -182,7 +160,7 @@ export class CompiledSpace implements StateSpace {
         for (let k = 0; k < srcLen; k++) out[k] = arena[srcOff + k];
         this.layout.setConfig(out, 0, plan.next.id);
         if (shape.kind === 'none') return srcLen;
-        if (this.inPlace.run(shape, context, e, this.write, out, hint)) return srcLen;
+        if (this.inPlace.run(shape, context, e, this.layout, out, hint)) return srcLen;
         // The assign's result does not fit in place: take the generic path below.
       }
     }
@@ -212,7 +190,7 @@ export class CompiledSpace implements StateSpace {
     const events = this.instance.events(ev as unknown as ModelState);
     if (events !== this.lastEvents) {
       this.lastEvents = events;
-      this.lastIndices = events.map((e) => this.internEvent(e));
+      this.lastIndices = events.map((e) => this.events.intern(e));
     }
     const indices = this.lastIndices;
     for (let k = 0; k < events.length; k++) {
@@ -238,7 +216,7 @@ export class CompiledSpace implements StateSpace {
   release(): void {}
 
   event(index: number): EventObject {
-    return this.events[index];
+    return this.events.get(index);
   }
 
   isFinal(): boolean {

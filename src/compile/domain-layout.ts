@@ -25,6 +25,8 @@ interface Leaf {
   readonly bits: number;
   word: number;
   shift: number;
+  /** The field's bits in its word, precomputed. */
+  mask: number;
 }
 
 const bitsFor = (n: number) => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
@@ -94,7 +96,7 @@ export class DomainLayout implements Layout {
         if (d.kind === 'int' && (!Number.isInteger(d.min) || !Number.isInteger(d.max) || d.max < d.min)) throw new Error(`the domain of '${path}' is not an integer range`);
         const bits = bitsFor(size(d));
         if (bits > 31) throw new Error(`the domain of '${path}' needs ${bits} bits; at most 31 fit a field`);
-        const leaf: Leaf = { access, path, domain: d, bits, word: 0, shift: 0 };
+        const leaf: Leaf = { access, path, domain: d, bits, word: 0, shift: 0, mask: 0 };
         leaves.push(leaf);
         if (top !== undefined) this.slots.set(top, leaf);
       }
@@ -112,6 +114,7 @@ export class DomainLayout implements Layout {
       }
       leaf.word = word;
       leaf.shift = used;
+      leaf.mask = ((2 ** leaf.bits - 1) << used) | 0;
       used += leaf.bits;
     }
     this.fixedWidth = word + 1;
@@ -177,7 +180,15 @@ export class DomainLayout implements Layout {
 
   write(out: Int32Array, _hint: number, key: string, v: unknown): boolean {
     const leaf = this.slots.get(key);
-    if (!leaf) return false;
+    return leaf ? this.writeField(out, leaf, v) : false;
+  }
+
+  field(_hint: number, key: string): unknown {
+    return this.slots.get(key);
+  }
+
+  writeField(out: Int32Array, ref: unknown, v: unknown): boolean {
+    const leaf = ref as Leaf;
     let x: number;
     if (leaf.domain.kind === 'int') {
       if (typeof v !== 'number' || (v | 0) !== v || v < leaf.domain.min || v > leaf.domain.max) return false;
@@ -187,8 +198,7 @@ export class DomainLayout implements Layout {
       if (x < 0) return false;
     }
     if (leaf.bits === 0) return true;
-    const mask = ((2 ** leaf.bits - 1) << leaf.shift) | 0;
-    out[leaf.word] = (out[leaf.word] & ~mask) | (x << leaf.shift);
+    out[leaf.word] = (out[leaf.word] & ~leaf.mask) | (x << leaf.shift);
     return true;
   }
 }

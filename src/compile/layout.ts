@@ -26,4 +26,8 @@ export interface Layout {
    * new key, another kind of value), and the caller packs from an object.
    */
   write(out: Int32Array, hint: number, key: string, value: unknown): boolean;
+  /** A handle on top-level field `key` in records of layout `hint`, for repeated writes; undefined when it has none. */
+  field(hint: number, key: string): unknown;
+  /** `write` through a handle from `field`. */
+  writeField(out: Int32Array, field: unknown, value: unknown): boolean;
 }

@@ -16,11 +16,7 @@
  */
 import { canonicalJson } from '../explore/key.js';
 import type { Layout } from './layout.js';
-
-type PackFn = (ctx: unknown, out: Int32Array, pos: number) => number;
-type UnpackFn = (rec: Int32Array, pos: number) => unknown;
-type Kind = 'i' | 'f' | 'b' | 's' | 'n' | 'u';
-type Desc = { k: Kind } | { k: 'o'; keys: string[]; of: Desc[] } | { k: 'a'; of: Desc[] };
+import { describe, generate, width, type Desc, type Kind, type PackFn, type UnpackFn } from './shape-codegen.js';
 
 interface Shape {
   readonly id: number;
@@ -37,37 +33,6 @@ const MAX_CONFIGS = 1 << 15;
 /** Uses after which a shape gets generated code. */
 const HOT_SHAPE = 64;
 const MAX_SHAPES = 1 << 16;
-
-function describe(v: unknown): Desc {
-  switch (typeof v) {
-    case 'number':
-      if (!Number.isFinite(v)) return canonicalJson(v) as never; // throws the canonical error
-      return { k: (v | 0) === v ? 'i' : 'f' };
-    case 'boolean':
-      return { k: 'b' };
-    case 'string':
-      return { k: 's' };
-    case 'undefined':
-      return { k: 'u' };
-    case 'object': {
-      if (v === null) return { k: 'n' };
-      if (Array.isArray(v)) return { k: 'a', of: v.map(describe) };
-      const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) return canonicalJson(v) as never;
-      const keys = Object.keys(v)
-        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-        .sort();
-      return { k: 'o', keys, of: keys.map((k) => describe((v as Record<string, unknown>)[k])) };
-    }
-    default:
-      return canonicalJson(v) as never;
-  }
-}
-
-function width(d: Desc): number {
-  if (d.k === 'o' || d.k === 'a') return d.of.reduce((s, x) => s + width(x), 0);
-  return d.k === 'u' ? 0 : 1;
-}
 
 export class ShapeLayout implements Layout {
   readonly name = 'shape';
@@ -118,7 +83,11 @@ export class ShapeLayout implements Layout {
     if (end < 0) return -(Math.max(2 * out.length, this.maxWidth + 1));
     let shape = this.bySig.get(this.sig);
     if (!shape) shape = this.addShape(this.sig, describe(context));
-    if (++shape.uses === HOT_SHAPE) this.compile(shape);
+    if (++shape.uses === HOT_SHAPE) {
+      const code = generate(shape.desc, this.str, this.flt, this.strings, this.floats);
+      shape.pack = code.pack;
+      shape.unpack = code.unpack;
+    }
     out[0] = (shape.id << 15) | config;
     return end;
   }
@@ -238,7 +207,15 @@ export class ShapeLayout implements Layout {
 
   write(out: Int32Array, hint: number, key: string, v: unknown): boolean {
     const slot = this.shapes[hint].slots.get(key);
-    if (!slot) return false;
+    return slot ? this.writeField(out, slot, v) : false;
+  }
+
+  field(hint: number, key: string): unknown {
+    return this.shapes[hint].slots.get(key);
+  }
+
+  writeField(out: Int32Array, ref: unknown, v: unknown): boolean {
+    const slot = ref as { pos: number; kind: Kind };
     const p = 1 + slot.pos;
     switch (slot.kind) {
       case 'i':
@@ -280,72 +257,5 @@ export class ShapeLayout implements Layout {
     this.bySig.set(sig, s);
     this.maxWidth = Math.max(this.maxWidth, 1 + s.width);
     return s;
-  }
-
-  /** Generates the packer and unpacker of a hot shape. */
-  private compile(shape: Shape): void {
-    const d = shape.desc;
-    const checks: string[] = [];
-    let n = 0;
-    const packLines = (d: Desc, expr: string): void => {
-      const v = `v${n++}`;
-      checks.push(`const ${v} = ${expr};`);
-      switch (d.k) {
-        case 'i':
-          checks.push(`if (typeof ${v} !== 'number' || (${v} | 0) !== ${v}) return -1; out[pos++] = ${v};`);
-          break;
-        case 'f':
-          checks.push(`if (typeof ${v} !== 'number' || (${v} | 0) === ${v} || !Number.isFinite(${v})) return -1; out[pos++] = flt(${v});`);
-          break;
-        case 'b':
-          checks.push(`if (typeof ${v} !== 'boolean') return -1; out[pos++] = ${v} ? 1 : 0;`);
-          break;
-        case 's':
-          checks.push(`if (typeof ${v} !== 'string') return -1; out[pos++] = str(${v});`);
-          break;
-        case 'n':
-          checks.push(`if (${v} !== null) return -1; out[pos++] = 0;`);
-          break;
-        case 'u':
-          checks.push(`if (${v} !== undefined) return -1;`);
-          break;
-        case 'a':
-          checks.push(`if (!Array.isArray(${v}) || ${v}.length !== ${d.of.length}) return -1;`);
-          d.of.forEach((x, i) => packLines(x, `${v}[${i}]`));
-          break;
-        case 'o':
-          checks.push(`if (typeof ${v} !== 'object' || ${v} === null || Array.isArray(${v}) || Object.getPrototypeOf(${v}) !== Object.prototype) return -1;`);
-          checks.push(`{ let c = 0; for (const k in ${v}) if (${v}[k] !== undefined) c++; if (c !== ${d.keys.length}) return -1; }`);
-          d.keys.forEach((k, i) => packLines(d.of[i], `${v}[${JSON.stringify(k)}]`));
-          break;
-      }
-    };
-    packLines(d, 'ctx');
-    let p = 0;
-    const unpackExpr = (d: Desc): string => {
-      switch (d.k) {
-        case 'i':
-          return `r[pos + ${p++}]`;
-        case 'f':
-          return `F[r[pos + ${p++}]]`;
-        case 'b':
-          return `r[pos + ${p++}] === 1`;
-        case 's':
-          return `S[r[pos + ${p++}]]`;
-        case 'n':
-          p++;
-          return 'null';
-        case 'u':
-          return 'undefined';
-        case 'a':
-          return `[${d.of.map((x) => unpackExpr(x)).join(', ')}]`;
-        case 'o':
-          return `{${d.keys.map((k, i) => `${JSON.stringify(k)}: ${unpackExpr(d.of[i])}`).join(', ')}}`;
-      }
-    };
-    const body = unpackExpr(d);
-    // Code generated from the shape's own description; property names are JSON-quoted.
-    shape.pack = new Function('str', 'flt', `return function pack(ctx, out, pos) { ${checks.join('\n')} return pos; };`)(this.str, this.flt) as PackFn;
-    shape.unpack = new Function('S', 'F', `return function unpack(r, pos) { return ${body}; };`)(this.strings, this.floats) as UnpackFn;
   }
 }

@@ -21,6 +21,8 @@ export interface Plan {
   /** Actions in execution order: exit actions, transition actions, entry (and initial) actions. */
   readonly actions: readonly unknown[];
   readonly next: Config;
+  /** What the actions amount to, for the compiled space's fast path (set on first use). */
+  shape?: unknown;
 }
 
 /** A guard against machines whose eventless transitions never settle (xstate would loop forever). */

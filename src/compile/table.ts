@@ -4,7 +4,7 @@
  * 0.7) of state ids over them. Each slot also holds a key: the record itself
  * when records are one word (a probe then never leaves the slot array), or
  * the record's hash otherwise (a probe reads the arena only on a full-hash
- * match). Fixed-width records need no offset table: record i starts at
+ * match). Id and key sit side by side, so a probe is one cache line. Fixed-width records need no offset table: record i starts at
  * i × width. A state costs its record and about 11 bytes of slots.
  */
 import { NOT_INTERNED } from '../explore/state-space.js';
@@ -28,8 +28,8 @@ export class RecordTable {
   private used = 0;
   /** Record offsets, only for variable-width records. */
   private offsets: Int32Array | null;
-  private slotIds = new Int32Array(MIN_SLOTS);
-  private slotKeys = new Int32Array(MIN_SLOTS);
+  /** Pairs (id + 1, key); id 0 marks an empty slot. */
+  private slots = new Int32Array(2 * MIN_SLOTS);
   private mask = MIN_SLOTS - 1;
   size = 0;
   /** Whether the last intern call added its record. */
@@ -67,13 +67,12 @@ export class RecordTable {
     const one = this.width === 1;
     const h = one ? mix(r[0]) : hash(r, 0, len);
     const key = one ? r[0] : h;
-    const ids = this.slotIds;
-    const keys = this.slotKeys;
+    const slots = this.slots;
     let slot = h & this.mask;
     for (;;) {
-      const v = ids[slot];
+      const v = slots[2 * slot];
       if (v === 0) break;
-      if (keys[slot] === key && (one || this.equals(v - 1, r, len))) {
+      if (slots[2 * slot + 1] === key && (one || this.equals(v - 1, r, len))) {
         this.lastWasNew = false;
         return v - 1;
       }
@@ -100,33 +99,32 @@ export class RecordTable {
     const a = this.arena;
     for (let i = 0; i < len; i++) a[this.used + i] = r[i];
     this.used += len;
-    ids[slot] = id + 1;
-    keys[slot] = key;
-    if (this.size * 10 > this.slotIds.length * 7) this.grow();
+    slots[2 * slot] = id + 1;
+    slots[2 * slot + 1] = key;
+    if (this.size * 10 > (this.mask + 1) * 7) this.grow();
     return id;
   }
 
   private grow(): void {
-    const n = this.slotIds.length * 2;
-    const ids = new Int32Array(n);
-    const keys = new Int32Array(n);
+    const n = (this.mask + 1) * 2;
+    const next = new Int32Array(2 * n);
     const mask = n - 1;
     const one = this.width === 1;
-    for (let s = 0; s < this.slotIds.length; s++) {
-      const v = this.slotIds[s];
+    const old = this.slots;
+    for (let s = 0; s < old.length; s += 2) {
+      const v = old[s];
       if (v === 0) continue;
-      const key = this.slotKeys[s];
+      const key = old[s + 1];
       let slot = (one ? mix(key) : key) & mask;
-      while (ids[slot] !== 0) slot = (slot + 1) & mask;
-      ids[slot] = v;
-      keys[slot] = key;
+      while (next[2 * slot] !== 0) slot = (slot + 1) & mask;
+      next[2 * slot] = v;
+      next[2 * slot + 1] = key;
     }
-    this.slotIds = ids;
-    this.slotKeys = keys;
+    this.slots = next;
     this.mask = mask;
   }
 
   get bytes(): number {
-    return this.arena.byteLength + (this.offsets?.byteLength ?? 0) + this.slotIds.byteLength + this.slotKeys.byteLength;
+    return this.arena.byteLength + (this.offsets?.byteLength ?? 0) + this.slots.byteLength;
   }
 }

@@ -40,8 +40,12 @@ export function generateDocs(sources: readonly DocsSource[], docsDir = 'docs', o
     const folder = group === 'model' ? 'models' : 'fixtures';
     const results = spec.variants.map((v) => check(spec, { variant: v.name }));
     const traceFiles = new Map<string, string>();
+    // Each goal's witness is documented from the first variant (baseline first) that reaches it.
+    const witnessed = new Set<string>();
     for (const r of results) {
-      const traces = [...counterexampleFiles(r), ...(r === results[0] ? witnessFiles(r, spec) : [])];
+      const witnesses = witnessFiles(r, spec).filter((w) => !witnessed.has(w.property.name));
+      for (const w of witnesses) witnessed.add(w.property.name);
+      const traces = [...counterexampleFiles(r), ...witnesses];
       for (const t of traces) {
         const path = `traces/${traceFileName(t)}`;
         files.push({ path, content: JSON.stringify(t, null, 2) + '\n' });

@@ -88,18 +88,29 @@ function variantSection(spec: AnyModelSpec, r: CheckResult, input: PageInput): s
   return out;
 }
 
-function goals(spec: AnyModelSpec, baseline: CheckResult, input: PageInput): string[] {
+/** The variant whose witness documents a goal: the baseline's if it reaches it, else the first that does. */
+export function witnessFor(results: readonly CheckResult[], goal: string): { variant: string; trace: CheckResult['witnesses'][number]['trace'] } | undefined {
+  for (const r of results) {
+    const w = r.witnesses.find((x) => x.goal === goal);
+    if (w) return { variant: r.variant, trace: w.trace };
+  }
+  return undefined;
+}
+
+function goals(spec: AnyModelSpec, results: readonly CheckResult[], input: PageInput): string[] {
   if (spec.goals.length === 0) return [];
-  const out = ['## Goals and their shortest witnesses', '', `Each goal is a state the \`${baseline.variant}\` variant must be able to reach (a vacuity check on the properties).`, ''];
+  const baseline = results[0].variant;
+  const out = ['## Goals and their shortest witnesses', '', 'Each goal is a state the model must be able to reach (a vacuity check on the properties); its witness comes from the baseline variant, or from the first variant that reaches it.', ''];
   for (const g of spec.goals) {
-    const w = baseline.witnesses.find((x) => x.goal === g.name);
+    const w = witnessFor(results, g.name);
     out.push(`### ${g.name}`, '', g.doc, '');
     if (!w) {
-      out.push(`**Unreachable** in the \`${baseline.variant}\` variant at the check bounds.`, '');
+      out.push('**Unreachable** in every variant at the check bounds.', '');
       continue;
     }
-    out.push(`Reached in ${w.trace.steps.length} steps:`, '', fence('text', renderText(w.trace)), '');
-    const file = input.traceFiles.get(`${baseline.variant}.${g.name}`);
+    const where = w.variant === baseline ? '' : ` in the \`${w.variant}\` variant (the \`${baseline}\` variant does not reach it)`;
+    out.push(`Reached in ${w.trace.steps.length} steps${where}:`, '', fence('text', renderText(w.trace)), '');
+    const file = input.traceFiles.get(`${w.variant}.${g.name}`);
     if (file) out.push(`Replay: \`npx rxspec replay ${file}\``, '');
   }
   return out;
@@ -118,7 +129,6 @@ function simulation(sim: SimReport, plotFiles: readonly string[]): string[] {
 
 export function modelPage(input: PageInput): string {
   const { spec, results, manifest, sim } = input;
-  const baseline = results[0];
   const machine = spec.instantiate(checkParams(spec.params), spec.variants[0].behaviour).machine;
   const stats = mdTable(
     ['variant', 'kind', 'distinct states', 'transitions', 'depth', 'time (when recorded)'],
@@ -168,7 +178,7 @@ export function modelPage(input: PageInput): string {
     '',
     stats,
     '',
-    ...goals(spec, baseline, input),
+    ...goals(spec, results, input),
     '## Variants and their counterexamples',
     '',
     ...results.flatMap((r) => variantSection(spec, r, input)),

@@ -42,6 +42,8 @@ export interface SearchOptions {
   keepEdges?: boolean;
   /** Called about once a second on long runs. */
   onProgress?: (p: SearchProgress) => void;
+  /** Milliseconds between progress reports (default 1000). */
+  progressEveryMs?: number;
   /** Fraction of the V8 heap limit past which the search stops as bounded-out. */
   heapFraction?: number;
 }
@@ -169,7 +171,7 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
         break;
       }
       const now = performance.now();
-      if (options.onProgress && now - lastReport >= 1000) {
+      if (options.onProgress && now - lastReport >= (options.progressEveryMs ?? 1000)) {
         lastReport = now;
         options.onProgress({ distinct: space.size, expanded: i + 1, transitions: graph.transitions, depth: graph.depthOf(space.size - 1), elapsedMs: now - start });
       }

@@ -36,6 +36,8 @@ export interface CheckOptions {
   maxStates?: number;
   maxDepth?: number;
   onProgress?: (p: SearchProgress) => void;
+  /** Milliseconds between progress reports (default 1000). */
+  progressEveryMs?: number;
   /**
    * Which successor path explores: 'compiled' (the default) falls back to
    * 'xstate' when the machine uses a construct the compiler refuses.
@@ -105,7 +107,13 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     leadsTo: spec.liveness.map((l) => ({ name: l.name, from: (s: ModelState) => l.from(s, params), to: (s: ModelState) => l.to(s, params) })),
     isEnd: (s: ModelState) => instance.isEndState?.(s) ?? false,
   };
-  const searchOptions = { maxStates, maxDepth: options.maxDepth, onProgress: options.onProgress, keepEdges: spec.liveness.length > 0 };
+  const searchOptions = {
+    maxStates,
+    maxDepth: options.maxDepth,
+    onProgress: options.onProgress,
+    progressEveryMs: options.progressEveryMs,
+    keepEdges: spec.liveness.length > 0,
+  };
   let out: SearchOutcome;
   try {
     out = search(space, probe, searchOptions);

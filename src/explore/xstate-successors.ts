@@ -7,7 +7,8 @@
 import { createActor, type AnyActorScope, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import type { ModelInstance, ModelState } from '../model/spec.js';
 import { ModelDefinitionError } from '../errors/model-definition-error.js';
-import { eventKey, stateKey, type EventKey, type StateKey } from './key.js';
+import { stateKey, type StateKey } from './key.js';
+import { EventTable } from './event-table.js';
 import { refuseExecutedAction, refuseUnsupported } from './refuse.js';
 import { ModelStepError, type SuccessorFunction } from './successors.js';
 
@@ -36,9 +37,7 @@ function failed(snapshot: AnyMachineSnapshot): boolean {
 export class XStateSuccessors implements SuccessorFunction<AnyMachineSnapshot> {
   readonly label = 'xstate';
   private readonly scope: AnyActorScope;
-  private readonly events: EventObject[] = [];
-  private readonly byKey = new Map<EventKey, number>();
-  private readonly byIdentity = new WeakMap<EventObject, number>();
+  private readonly events = new EventTable();
 
   constructor(private readonly instance: ModelInstance) {
     refuseUnsupported(instance.machine);
@@ -74,21 +73,11 @@ export class XStateSuccessors implements SuccessorFunction<AnyMachineSnapshot> {
 
   /** Interns an event: traces and edges refer to events by index. */
   intern(e: EventObject): number {
-    let i = this.byIdentity.get(e);
-    if (i !== undefined) return i;
-    const k = eventKey(e);
-    i = this.byKey.get(k);
-    if (i === undefined) {
-      i = this.events.length;
-      this.events.push(e);
-      this.byKey.set(k, i);
-    }
-    this.byIdentity.set(e, i);
-    return i;
+    return this.events.intern(e);
   }
 
   event(index: number): EventObject {
-    return this.events[index];
+    return this.events.get(index);
   }
 
   /** One pure step; throws ModelStepError when the model's code throws. */

@@ -110,26 +110,23 @@ describe('bad input: one clear line naming the problem and the fix, exit 2, no s
   });
 });
 
-describe('rxspec docs --check', () => {
-  test('passes on a fresh copy, and names every changed, missing and extra file on a stale one', async () => {
-    const { cpSync, rmSync, appendFileSync } = await import('node:fs');
-    const docs = new URL('../../docs/', import.meta.url).pathname;
-    const fresh = join(dir, 'docs-fresh');
-    cpSync(docs, fresh, { recursive: true });
-    const ok = await rxspec('docs', '--check', '--out', fresh);
+describe('rxspec simulate', () => {
+  test('prints a model\'s simulated tables, and refuses a model without a simulation', async () => {
+    const [ok, none] = await Promise.all([rxspec('simulate', 'cm-checksum', '--json'), rxspec('simulate', 'die-hard')]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/is up to date: \d+ files checked/);
+    const report = JSON.parse(ok.stdout);
+    expect(report.tables.length).toBeGreaterThan(0);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("rxspec: model 'die-hard' has no simulation");
+  });
+});
 
-    const stale = join(dir, 'docs-stale');
-    cpSync(docs, stale, { recursive: true });
-    appendFileSync(join(stale, 'fixtures/die-hard.md'), '\nedited by hand\n');
-    rmSync(join(stale, 'traces/stopper.default.deadlockFree.json'));
-    writeFileSync(join(stale, 'fixtures/old-model.md'), '# gone\n');
-    const r = await rxspec('docs', '--check', '--out', stale);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('fixtures/die-hard.md (changed)');
-    expect(r.stdout).toContain('traces/stopper.default.deadlockFree.json (missing)');
-    expect(r.stdout).toContain('fixtures/old-model.md (no longer generated)');
-    expect(r.stdout).toContain('regenerate with: npx rxspec docs');
+describe('rxspec docs --check', () => {
+  // The freshness check of the committed docs/ (the only full generation in npm test).
+  test('the committed docs/ is what the models generate now', async () => {
+    const r = await rxspec('docs', '--check');
+    expect(r.stdout + r.stderr, 'regenerate with: npx rxspec docs').toMatch(/docs\/ is up to date: \d+ files checked/);
+    expect(r.code).toBe(0);
   });
 });

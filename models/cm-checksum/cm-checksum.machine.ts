@@ -1,0 +1,337 @@
+/**
+ * cm-checksum: negotiating, per IPoIB connected-mode (CM) connection, that
+ * the IB CRC stands in for the IP checksum; and the device features the
+ * 2.6 stack ties to it.
+ *
+ * Sources
+ * - Seed: ../shared/seeds/002_a755afb4ab75ec5f.txt (Yuval Shaia, linux-rdma:
+ *   64 KB MTU needs order-5 allocations; S/G needs checksum offload; "during
+ *   connection establishment the driver determine[s] if the other end
+ *   supports IB CRC as checksum").
+ * - ../shared/reference/kernel-facts.md section 2 (what was proposed in 2007
+ *   and shipped only in Oracle UEK in 2014-15; set_mode and ipoib_fix_features;
+ *   the 2.6 register_netdevice rule; Todd Rimmer's 2007 integrity-domain
+ *   objection; ICRC and VCRC), 1.1 and 1.6 (CM REQ/REP parameters and private
+ *   data `struct ipoib_cm_data { __be32 qpn; __be32 mtu; }`), 1.7 (RC
+ *   retry_count 0).
+ * - Kernel source read: drivers/infiniband/ulp/ipoib/ipoib_cm.c @5b095d98
+ *   (late 2008: ipoib_cm_send_req, ipoib_cm_req_handler, ipoib_cm_send_rep,
+ *   ipoib_cm_rep_handler, ipoib_cm_tx_handler, set_mode clearing
+ *   NETIF_F_IP_CSUM | NETIF_F_SG | NETIF_F_TSO) and a modern copy @00ed905a;
+ *   ipoib_fix_features in copies before and after it stopped clearing
+ *   NETIF_F_SG; net/core/dev.c register_netdevice in a 2.6.1x copy ("Dropping
+ *   NETIF_F_SG since no checksum feature", and TSO dropped without SG) and
+ *   the 2.6 net/core/ethtool.c ethtool_set_tx_csum, which turns SG off
+ *   before the checksum; drivers/infiniband/core/cm.c cm_format_req, which
+ *   copies only private_data_len bytes into the REQ.
+ *
+ * Modelling choice: the capability's wire encoding was never upstream (the
+ * UEK patch's format is unverified). It is modelled as a flag in the CM REQ
+ * and REP private data next to qpn and mtu. An old driver sends 8 bytes of
+ * private data, the CM's message buffer is zero-filled [I], so the flag
+ * reads as 0 from an old peer, and an old driver never looks past mtu.
+ */
+import { and, assign, setup, stateIn } from 'xstate';
+import type { CmChecksumParams } from './params.js';
+import type { Behaviour } from './variants.js';
+import type { CorruptionPoint, CmEvent } from './events.js';
+import {
+  advertises,
+  agreedBy,
+  connectedFeatures,
+  initialContext,
+  type CmContext,
+  type CmInput,
+  type Fate,
+  type Packet,
+} from './context.js';
+
+export const MODELLED =
+  'Two IPoIB hosts on one IB subnet. A opens the CM connection and sends; B accepts it, receives, and is also a ' +
+  "gateway that forwards some packets out of the fabric to an Ethernet host. Each end's local capability is on, off, " +
+  "or an old driver that ignores the private data. A's device starts in datagram mode (an HCA without UD checksum " +
+  'offload, as the seed says) and the administrator switches it to connected mode, which sets NETIF_F_IP_CSUM and ' +
+  'NETIF_F_SG as the variant does. The CM exchange: REQ carrying A\'s flag, REP carrying B\'s, RTU, a REJ of either ' +
+  'message, and connection errors (DREQ, a send completion error); the negotiated state each end holds per ' +
+  'connection; teardown and reconnection, with a capability change allowed only between connections (as set_mode ' +
+  'flushes paths to restart them). One packet at a time: A\'s transmit (checksum computed by the stack, computed by ' +
+  'the driver in software, or skipped), the wire (the next hop checks the VCRC per link, B\'s HCA checks the ICRC end ' +
+  'to end; a dropped RC packet fails the connection, as IPoIB sets retry_count 0), B\'s receive (the checksum verified ' +
+  'in software, or trusted: CHECKSUM_UNNECESSARY), and forwarding out of the fabric, where the gateway must fill in ' +
+  'a skipped checksum. Corruption may strike in A\'s memory after the checksum point, on a link, inside a switch, or ' +
+  'in B\'s memory before delivery. Datagram-mode (UD) packets carry no negotiation.';
+
+export const LEFT_OUT =
+  'One direction (A to B): IPoIB-CM connections are one-way, and the reverse connection is the same machine with the ' +
+  'ends swapped. One packet in flight, since the properties are about each packet\'s treatment, not about queueing. ' +
+  'The neighbour queue of packets sent before the connection is up, SRQ and ring handling, RNR and the stale-connection ' +
+  'timers (the rc-connection model covers them). B\'s device features (they govern B\'s own transmit direction). ' +
+  'Multicast and broadcast, which use UD in connected mode too: UD is represented by datagram-mode unicast. The IPv4 ' +
+  'header checksum, which ip_rcv always verifies in software whatever the driver says: the machine\'s "checksum" is the ' +
+  'TCP checksum that NETIF_F_IP_CSUM offloads; the byte-level tests cover both. Which corruptions a checksum or CRC ' +
+  'misses is a property of bytes, not of this machine: here the IP checksum detects every memory corruption after it ' +
+  'and the CRCs every wire corruption; the byte-level tests (properties/cm-checksum/integrity.ts) state the exact ' +
+  'classes, and the blind spots of the ones\' complement sum. Timing and cost: src/sim/cm-checksum.';
+
+type Stage = 'posted' | 'onWire' | 'rxBuffer';
+
+export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
+  const corruptsAt =
+    (stage: Stage) =>
+    ({ context, event }: { context: CmContext; event: CmEvent }): boolean => {
+      if (event.type !== 'CORRUPT' || context.corruptionsLeft === 0 || context.pkt === null) return false;
+      const at: CorruptionPoint = event.at;
+      if (stage === 'posted') return at === 'sender-memory';
+      if (stage === 'rxBuffer') return at === 'receiver-memory';
+      return (at === 'link' || at === 'switch') && context.pkt.crc === 'ok';
+    };
+  const fateAtHost = (pkt: Packet): Fate => {
+    // A trusted packet is delivered as it is; otherwise the TCP checksum is verified in software.
+    if (pkt.trusted || pkt.csum === 'valid') return pkt.corrupt ? 'accepted-corrupt' : 'delivered';
+    return 'dropped-csum';
+  };
+
+  return setup({
+    types: { context: {} as CmContext, events: {} as CmEvent, input: {} as CmInput },
+    guards: {
+      modeDatagram: ({ context }) => context.modeA === 'datagram',
+      modeConnected: ({ context }) => context.modeA === 'connected',
+      canChangeCap: ({ context, event }) =>
+        event.type === 'SET_CAP' &&
+        context.capChangesLeft > 0 &&
+        context.wasConnected &&
+        context.cm === null &&
+        (event.end === 'A' ? context.capA : context.capB) !== event.cap,
+      reqInFlight: ({ context }) => context.cm === 'REQ',
+      repInFlight: ({ context }) => context.cm === 'REP',
+      rtuInFlight: ({ context }) => context.cm === 'RTU',
+      noCmMessage: ({ context }) => context.cm === null,
+      cmFaultLeft: ({ context }) => context.cmFaultsLeft > 0,
+      rejAddressed: ({ context, event }) =>
+        event.type === 'REJ_RECEIVED' && context.cm === (event.at === 'A' ? 'REJ_TO_A' : 'REJ_TO_B'),
+      refusesDisagreement: ({ context }) =>
+        b.rejectPeerWithoutCapability && advertises(b, context.capA) && !agreedBy(context.exchange),
+      rcPacket: ({ context }) => context.pkt?.via === 'rc',
+      rcPacketDamaged: ({ context }) => context.pkt?.via === 'rc' && context.pkt.crc !== 'ok',
+      damaged: ({ context }) => context.pkt !== null && context.pkt.crc !== 'ok',
+      toEthernet: ({ context }) => context.pkt?.dst === 'ethernet',
+      corruptsPosted: corruptsAt('posted'),
+      corruptsOnWire: corruptsAt('onWire'),
+      corruptsRxBuffer: corruptsAt('rxBuffer'),
+      // Named compositions, so diagrams and traces say what each transition waits for.
+      capChangeAllowed: and(['canChangeCap', stateIn({ tx: 'down' }), stateIn({ rx: 'none' }), stateIn({ skb: 'idle' })]),
+      canSendReq: and(['modeConnected', 'noCmMessage', stateIn({ rx: 'none' })]),
+      repRefusedForDisagreement: and(['repInFlight', 'refusesDisagreement']),
+      repRejectable: and(['repInFlight', 'cmFaultLeft']),
+      reqRejectable: and(['reqInFlight', 'cmFaultLeft']),
+      connectionUp: stateIn({ tx: 'operUp' }),
+      connectionCanFail: and([stateIn({ tx: 'operUp' }), 'noCmMessage', 'cmFaultLeft']),
+      rcPacketFlushable: and(['connectionCanFail', 'rcPacket']),
+      rcPacketLostOnWire: and([stateIn({ skb: 'onWire' }), 'rcPacketDamaged']),
+    },
+    actions: {
+      setModeConnected: assign(({ context }) => ({
+        modeA: 'connected' as const,
+        featuresA: connectedFeatures(b, context.capA),
+      })),
+      setCap: assign(({ context, event }) => {
+        if (event.type !== 'SET_CAP') return {};
+        // The last packet's fate belongs to the old capabilities, so it is forgotten.
+        const common = { capChangesLeft: context.capChangesLeft - 1, outcome: null };
+        if (event.end === 'B') return { ...common, capB: event.cap };
+        const featuresA = context.modeA === 'connected' ? connectedFeatures(b, event.cap) : context.featuresA;
+        return { ...common, capA: event.cap, featuresA };
+      }),
+      // ipoib_cm_send_req: private data {qpn, mtu, flag}.
+      sendReq: assign(({ context }) => ({ exchange: { req: advertises(b, context.capA), rep: false }, cm: 'REQ' as const })),
+      // ipoib_cm_req_handler + ipoib_cm_send_rep: B agrees only if it advertises the flag itself and the REQ carried it.
+      reqReceived: assign(({ context }) => {
+        const rep = advertises(b, context.capB);
+        const req = context.exchange?.req ?? false;
+        return { exchange: { req, rep }, rxTrust: rep && req, cm: 'REP' as const };
+      }),
+      reqRejected: assign(({ context }) => ({ cm: 'REJ_TO_A' as const, cmFaultsLeft: context.cmFaultsLeft - 1 })),
+      // ipoib_cm_rep_handler: OPER_UP, then the RTU.
+      repReceived: assign(({ context }) => {
+        const fresh = agreedBy(context.exchange);
+        const kept = b.keepNegotiationAcrossReconnect && context.cachedAgreed !== null;
+        const txAgreed = kept ? (context.cachedAgreed as boolean) : fresh;
+        return {
+          txAgreed,
+          cachedAgreed: b.keepNegotiationAcrossReconnect ? txAgreed : null,
+          wasConnected: true,
+          cm: 'RTU' as const,
+        };
+      }),
+      // The REP handler returned an error, so ipoib_cm_tx_handler sends a REJ.
+      repRefused: assign({ cm: 'REJ_TO_B' as const }),
+      repRejected: assign(({ context }) => ({ cm: 'REJ_TO_B' as const, cmFaultsLeft: context.cmFaultsLeft - 1 })),
+      rejReceivedByA: assign({ cm: null, exchange: null, txAgreed: false }),
+      rejReceivedByB: assign({ cm: null, exchange: null, rxTrust: false }),
+      rtuReceived: assign({ cm: null }),
+      connError: assign(({ context }) => ({
+        cm: null,
+        exchange: null,
+        txAgreed: false,
+        rxTrust: false,
+        cmFaultsLeft: context.cmFaultsLeft - 1,
+      })),
+      // The receiving HCA dropped an RC packet; with retry_count 0 the sender's QP fails.
+      lostConnection: assign({ cm: null, exchange: null, txAgreed: false, rxTrust: false }),
+      send: assign(({ context, event }) => {
+        if (event.type !== 'SEND') return {};
+        // Without NETIF_F_IP_CSUM the stack checksums before the driver sees the packet;
+        // with it the driver skips (agreed) or calls skb_checksum_help.
+        const skip = context.featuresA.ipCsum && (b.skipOnOwnCapability ? advertises(b, context.capA) : context.txAgreed);
+        const pkt: Packet = {
+          via: 'rc',
+          dst: event.dst,
+          csum: skip ? 'absent' : 'valid',
+          corrupt: false,
+          crc: 'ok',
+          trusted: false,
+          agreed: agreedBy(context.exchange),
+        };
+        return { pkt, outcome: null };
+      }),
+      sendUd: assign(() => {
+        const pkt: Packet = { via: 'ud', dst: 'host', csum: 'valid', corrupt: false, crc: 'ok', trusted: false, agreed: false };
+        return { pkt, outcome: null };
+      }),
+      corruptMemory: assign(({ context }) => {
+        const pkt = context.pkt as Packet;
+        return {
+          pkt: { ...pkt, corrupt: true, csum: pkt.csum === 'valid' ? ('stale' as const) : pkt.csum },
+          corruptionsLeft: context.corruptionsLeft - 1,
+        };
+      }),
+      corruptWire: assign(({ context, event }) => ({
+        pkt: { ...(context.pkt as Packet), crc: event.type === 'CORRUPT' && event.at === 'link' ? ('vcrc-bad' as const) : ('icrc-bad' as const) },
+        corruptionsLeft: context.corruptionsLeft - 1,
+      })),
+      dropDamaged: assign(({ context }) => {
+        const pkt = context.pkt as Packet;
+        const fate: Fate = pkt.crc === 'vcrc-bad' ? 'dropped-vcrc' : 'dropped-icrc';
+        return { pkt: null, outcome: { fate, via: pkt.via } };
+      }),
+      // The driver sets ip_summed: CHECKSUM_UNNECESSARY on an agreed connection, else CHECKSUM_NONE.
+      receive: assign(({ context }) => {
+        const pkt = context.pkt as Packet;
+        const trusted = pkt.via === 'rc' ? context.rxTrust : b.trustUdPackets && advertises(b, context.capB);
+        return { pkt: { ...pkt, trusted } };
+      }),
+      // The final receiver's stack (B's, or the Ethernet host's): trust the mark, or verify in software.
+      deliver: assign(({ context }) => {
+        const pkt = context.pkt as Packet;
+        return { pkt: null, outcome: { fate: fateAtHost(pkt), via: pkt.via } };
+      }),
+      // ip_forward out of the fabric: a trusted packet carries no checksum, so the gateway computes it.
+      forward: assign(({ context }) => {
+        const pkt = context.pkt as Packet;
+        const regenerate = pkt.trusted && !b.gatewayForwardsAsReceived;
+        return { pkt: { ...pkt, csum: regenerate ? ('valid' as const) : pkt.csum, trusted: false } };
+      }),
+      flush: assign(({ context }) => ({ pkt: null, outcome: { fate: 'flushed' as const, via: (context.pkt as Packet).via } })),
+    },
+  }).createMachine({
+    id: 'cmChecksum',
+    type: 'parallel',
+    context: ({ input }) => initialContext(input, p),
+    on: {
+      SET_MODE_CONNECTED: { guard: 'modeDatagram', actions: 'setModeConnected' },
+      // Between connections, and with no packet left that was sent under the old capabilities.
+      SET_CAP: { guard: 'capChangeAllowed', actions: 'setCap' },
+    },
+    states: {
+      /** A's ipoib_cm_tx: the active side, the only one that sends data. */
+      tx: {
+        initial: 'down',
+        states: {
+          down: {
+            on: { REQ: { guard: 'canSendReq', target: 'reqSent', actions: 'sendReq' } },
+          },
+          reqSent: {
+            on: {
+              REP_RECEIVED: [
+                { guard: 'repRefusedForDisagreement', target: 'down', actions: 'repRefused' },
+                { guard: 'repInFlight', target: 'operUp', actions: 'repReceived' },
+              ],
+              REP_REJECTED: { guard: 'repRejectable', target: 'down', actions: 'repRejected' },
+              REJ_RECEIVED: { guard: 'rejAddressed', target: 'down', actions: 'rejReceivedByA' },
+            },
+          },
+          /** IPOIB_FLAG_OPER_UP: the REP was accepted; packets may be posted. */
+          operUp: {
+            on: {
+              CONN_ERROR: { guard: 'connectionCanFail', target: 'down', actions: 'connError' },
+              RECEIVE: { guard: 'rcPacketLostOnWire', target: 'down', actions: 'lostConnection' },
+            },
+          },
+        },
+      },
+      /** B's ipoib_cm_rx: the passive side. */
+      rx: {
+        initial: 'none',
+        states: {
+          none: {
+            on: {
+              REQ_RECEIVED: { guard: 'reqInFlight', target: 'repSent', actions: 'reqReceived' },
+              REQ_REJECTED: { guard: 'reqRejectable', actions: 'reqRejected' },
+            },
+          },
+          repSent: {
+            on: {
+              RTU_RECEIVED: { guard: 'rtuInFlight', target: 'live', actions: 'rtuReceived' },
+              REJ_RECEIVED: { guard: 'rejAddressed', target: 'none', actions: 'rejReceivedByB' },
+              RECEIVE: { guard: 'rcPacketLostOnWire', target: 'none' },
+            },
+          },
+          live: {
+            on: {
+              CONN_ERROR: { guard: 'connectionCanFail', target: 'none' },
+              RECEIVE: { guard: 'rcPacketLostOnWire', target: 'none' },
+            },
+          },
+        },
+      },
+      /** The one packet (sk_buff) in flight, from A's stack to wherever it ends. */
+      skb: {
+        initial: 'idle',
+        states: {
+          idle: {
+            on: {
+              SEND: { guard: 'connectionUp', target: 'posted', actions: 'send' },
+              SEND_UD: { guard: 'modeDatagram', target: 'posted', actions: 'sendUd' },
+            },
+          },
+          /** Posted to A's send queue: past the checksum point, not yet read by the HCA. */
+          posted: {
+            on: {
+              TRANSMIT: { target: 'onWire' },
+              CORRUPT: { guard: 'corruptsPosted', actions: 'corruptMemory' },
+              CONN_ERROR: { guard: 'rcPacketFlushable', target: 'idle', actions: 'flush' },
+            },
+          },
+          onWire: {
+            on: {
+              CORRUPT: { guard: 'corruptsOnWire', actions: 'corruptWire' },
+              RECEIVE: [{ guard: 'damaged', target: 'idle', actions: 'dropDamaged' }, { target: 'rxBuffer', actions: 'receive' }],
+              CONN_ERROR: { guard: 'rcPacketFlushable', target: 'idle', actions: 'flush' },
+            },
+          },
+          /** In B's memory: the HCA checked the CRCs and the driver set ip_summed. */
+          rxBuffer: {
+            on: {
+              CORRUPT: { guard: 'corruptsRxBuffer', actions: 'corruptMemory' },
+              NETIF_RECEIVE: [{ guard: 'toEthernet', target: 'onEthernet', actions: 'forward' }, { target: 'idle', actions: 'deliver' }],
+            },
+          },
+          /** Forwarded by B out of the fabric. */
+          onEthernet: {
+            on: { ETH_RECEIVE: { target: 'idle', actions: 'deliver' } },
+          },
+        },
+      },
+    },
+  });
+}

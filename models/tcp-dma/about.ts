@@ -1,0 +1,38 @@
+/** The prose of the machine's header, for `spec.modelled` and `spec.leftOut` (keep the two in step). */
+
+export const SOURCES = [
+  'seeds/004_daa8b9554fec6242.txt',
+  'seeds/001_0dcb9bc7f64d5e22.txt',
+  'linux 2.6.32.2 net/ipv4/tcp.c (tcp_recvmsg), net/ipv4/tcp_input.c (tcp_dma_try_early_copy, tcp_rcv_established, tcp_copy_to_iovec)',
+  'linux 2.6.32.2 net/ipv4/tcp_ipv4.c (tcp_v4_rcv), include/net/tcp.h (tcp_prequeue), include/net/sock.h (sock_rcvlowat, sk_eat_skb, sk_wait_event)',
+  'linux 2.6.32.2 net/core/sock.c (sk_wait_data, release_sock), net/core/user_dma.c, drivers/dma/iovlock.c, include/linux/dmaengine.h, drivers/dma/ioat/dma_v2.c',
+  'read from github.com/mini2440/FriendlyARM.linux-2.6.32.2; user_dma.c also at torvalds/linux@0612ec48',
+  'kernel-facts.md sections 4 and 5; 77873803363c "net_dma: mark broken"',
+];
+
+export const MODELLED =
+  'One tcp_recvmsg call with the softirq receive path as its environment. Entry: lock_sock, target = sock_rcvlowat(MSG_WAITALL, len), ' +
+  'and the pin decision with its five conditions (available < target, len > copybreak, !MSG_PEEK, !tcp_low_latency, a DMA channel), ' +
+  'recorded by the first that fails. The copy loop, one skb per step: a DMA copy returning a cookie (the skb then waits, still ' +
+  'charged, on sk_async_wait_queue) or a CPU copy; MSG_PEEK copies from peek_seq and eats nothing. The queue-empty branch: break, or ' +
+  'install the prequeue reader and release the socket, whose backlog runs in the reader\'s context (early copy, or the CPU-copy ' +
+  'fallback tcp_copy_to_iovec), then re-lock or sleep in sk_wait_data. Segments arriving (length class, PSH, checksum verified by the ' +
+  'NIC): queued before the call, on the backlog while the reader owns the socket, and through the softirq while it sleeps: the early ' +
+  'copy (in order, hardware-verified, within ucopy.len; waking on ucopy.len == 0, PSH or rmem > rcvbuf/2), the prequeue, or the queue. ' +
+  'DMA descriptors pending until issued (by the exit or the ioat2 pending threshold) and completed in cookie order; another thread ' +
+  'forking while the buffer is pinned (offered while the reader owns the socket, where every CPU copy into the pinned buffer starts), and ' +
+  'the copy-on-write fault a CPU copy then takes; wake-ups and a signal; the exit ' +
+  '(issue and wait for the last cookie, purge sk_async_wait_queue, unpin, tcp_cleanup_rbuf, release_sock). Bytes are tracked ' +
+  'exactly: user-buffer slot i holds the stream offset that landed there and how (cpu, dma-pending, dma, or lost in a stale frame). ' +
+  'Variants: net-dma-off; net-dma, which is 2.6.32.2 with one fix, the CPU-copy fallback draining the engine and ending the offload ' +
+  '(77873803363c weighed it and rejected it for cost); stale-mapping, which is 2.6.32.2 as shipped; and three seeded bugs.';
+
+export const LEFT_OUT =
+  'Later kernels\' tcp_service_net_dma (issue before sleeping, reap on waking): 2.6.32.2 issues only at the exit or past the ' +
+  'driver\'s threshold. Out-of-order segments, loss, the slow path, urgent data, FIN, MSG_TRUNC, nonblocking reads, window and ' +
+  'rcvbuf enforcement: none changes the DMA decision or the early copy\'s stop conditions. The receive timeout, which wakes ' +
+  'and breaks exactly as the signal does (-EAGAIN instead of -EINTR) and which iperf does not set. Several readers on one socket ' +
+  '(CVE-2019-3837) and descriptor allocation failure. Copy-on-write faults caused by other threads writing into a buffer page: no ' +
+  'fix inside TCP survives them (they need mm\'s early copy of pinned pages at fork); the model\'s fault is the one in 77873803363c\'s ' +
+  'trace, taken by the reader\'s own CPU-copy fallback. One descriptor per copy call, truesize as payload plus one unit, and a ' +
+  '4-unit message (params.ts).';

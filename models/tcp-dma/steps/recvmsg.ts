@@ -1,0 +1,191 @@
+/**
+ * tcp_recvmsg (net/ipv4/tcp.c @2.6.32.2; kernel-facts 4.2), one reader step
+ * per function: entry and the pin decision, one copy-loop iteration, the
+ * queue-empty branch (break, release/lock, or sk_wait_data), waking, and the
+ * exit. Every function returns a new context and never mutates its input.
+ */
+import type { DmaDecision, TcpDmaContext } from '../context.js';
+import type { TcpDmaParams } from '../params.js';
+import type { TcpDmaBehaviour } from '../variants.js';
+import { dmaBound, processInReader, rcvEstablished } from './rcv-established.js';
+import { cpuWrite, dmaWrite, draft, issueAll } from './user-buffer.js';
+
+/** sock_rcvlowat: waitall ? len : min(sk_rcvlowat, len), at least 1 (include/net/sock.h). */
+export function sockRcvlowat(c: TcpDmaContext): number {
+  const r = c.read;
+  return (r.waitall ? r.len : Math.min(r.rcvlowat, r.len)) || 1;
+}
+
+/** The pin decision, naming the first condition that fails (in the order tcp_recvmsg tests them). */
+export function dmaDecision(c: TcpDmaContext, target: number, b: TcpDmaBehaviour, p: TcpDmaParams): DmaDecision {
+  if (!b.netDma) return 'CONFIG_NET_DMA=n';
+  // skb_peek_tail: available = TCP_SKB_CB(tail)->seq + tail->len - *seq
+  const tail = c.queue[c.queue.length - 1];
+  const available = tail ? tail.seq + tail.len - c.copiedSeq : 0;
+  if (available >= target) return 'available>=target';
+  if (c.read.len <= p.copybreak) return 'len<=copybreak';
+  if (c.read.peek && b.peekExcludesDma) return 'MSG_PEEK';
+  if (c.read.lowLatency) return 'tcp_low_latency';
+  return 'pinned'; // dma_find_channel(DMA_MEMCPY) succeeds: the host has I/OAT
+}
+
+export function recvmsgEntry(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {
+  const c = draft(c0);
+  c.target = sockRcvlowat(c);
+  c.peekSeq = c.copiedSeq;
+  c.decision = dmaDecision(c, c.target, b, p);
+  if (c.decision === 'pinned') c.pinned = 'pinned'; // dma_pin_iovec_pages(msg->msg_iov, len)
+  return c;
+}
+
+const readSeq = (c: TcpDmaContext) => (c.read.peek ? c.peekSeq : c.copiedSeq);
+
+function skbAt(c: TcpDmaContext, seq: number) {
+  return c.queue.find((s) => s.seq <= seq && seq < s.seq + s.len);
+}
+
+/** skb_queue_walk found an skb with data at *seq, and len > 0. */
+export function canCopy(c: TcpDmaContext): boolean {
+  return c.len > 0 && skbAt(c, readSeq(c)) !== undefined;
+}
+
+/** found_ok_skb: copy `used` units by DMA (a channel is bound) or by the CPU; eat the skb when it is used up. */
+export function copySkb(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {
+  const c = draft(c0);
+  const seq = readSeq(c);
+  const skb = skbAt(c, seq)!;
+  const offset = seq - skb.seq;
+  const used = Math.min(skb.len - offset, c.len);
+  let copiedEarly = false;
+  if (dmaBound(c, b)) {
+    dmaWrite(c, seq, used, skb.seq, 'loop', true, p.ioatPendingLevel);
+    copiedEarly = offset + used === skb.len;
+  } else {
+    cpuWrite(c, seq, used);
+  }
+  if (c.read.peek) c.peekSeq += used;
+  else c.copiedSeq += used;
+  c.copied += used;
+  c.len -= used;
+  if (offset + used === skb.len && !c.read.peek) {
+    // sk_eat_skb: free it, or keep it on sk_async_wait_queue (still charged) until its cookie completes.
+    c.queue = c.queue.filter((s) => s !== skb);
+    if (copiedEarly) c.asyncWait.push({ seq: skb.seq, len: skb.len, charged: true });
+  }
+  return c;
+}
+
+/** The do/while ends: len is used up, enough was copied with no backlog, or a signal or timeout is pending. */
+export function loopBreaks(c: TcpDmaContext): boolean {
+  if (c.len === 0) return true;
+  if (canCopy(c)) return false;
+  return (c.copied >= c.target && c.backlog.length === 0) || c.interrupted !== null;
+}
+
+/** Install the prequeue reader (not for MSG_PEEK, not with tcp_low_latency); ucopy.len is set either way. */
+function installReader(c: TcpDmaContext): void {
+  if (c.read.lowLatency) return;
+  if (!c.read.peek) c.ucopyTask = true;
+  c.ucopyLen = c.len;
+}
+
+/** `len - ucopy.len` bytes reached the buffer behind the reader's back (early and direct copies). */
+function collectChunk(c: TcpDmaContext): void {
+  if (!c.ucopyTask) return;
+  const chunk = c.len - c.ucopyLen;
+  c.len -= chunk;
+  c.copied += chunk;
+}
+
+function doPrequeue(c: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): void {
+  processInReader(c, 'prequeue', b, p);
+  collectChunk(c);
+}
+
+/** After sk_wait_data or the release/lock cycle: ucopy.wakeup = 0, collect the chunk, run the prequeue if in order. */
+function afterWait(c: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): void {
+  if (b.netDma) c.ucopyWakeup = null;
+  collectChunk(c);
+  if (c.ucopyTask && c.rcvNxt === c.copiedSeq && c.prequeue.length > 0) doPrequeue(c, b, p);
+  c.woken = false;
+}
+
+export type WaitOutcome = { ctx: TcpDmaContext; sleeps: boolean };
+
+/**
+ * The queue-empty branch when the loop goes on: install the reader, run a
+ * non-empty prequeue (goto do_prequeue), else release the socket (the
+ * backlog runs in the reader's context) and either just re-lock (copied >=
+ * target) or wait: sk_wait_event sleeps only if the receive queue is still
+ * empty and nothing made the task runnable meanwhile.
+ */
+export function queueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): WaitOutcome {
+  // Guards and the action ask for the same outcome: contexts are immutable, so remember it per context.
+  let memo = waits.get(c0);
+  if (!memo) waits.set(c0, (memo = new Map()));
+  let out = memo.get(b);
+  if (!out) memo.set(b, (out = computeQueueEmpty(c0, b, p)));
+  return out;
+}
+
+const waits = new WeakMap<TcpDmaContext, Map<TcpDmaBehaviour, WaitOutcome>>();
+
+function computeQueueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): WaitOutcome {
+  const c = draft(c0);
+  installReader(c);
+  if (c.prequeue.length > 0) {
+    doPrequeue(c, b, p);
+    return { ctx: c, sleeps: false };
+  }
+  const waits = c.copied < c.target;
+  c.woken = false; // prepare_to_wait: TASK_INTERRUPTIBLE
+  processInReader(c, 'backlog', b, p);
+  if (waits && c.queue.length === 0 && !c.woken) return { ctx: c, sleeps: true };
+  afterWait(c, b, p);
+  return { ctx: c, sleeps: false };
+}
+
+export function wakeUp(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {
+  const c = draft(c0);
+  afterWait(c, b, p);
+  return c;
+}
+
+/** Leaving the loop: run what is left on the prequeue, uninstall the reader, issue pending descriptors. */
+export function loopExit(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {
+  const c = draft(c0);
+  if (c.ucopyTask) {
+    if (c.prequeue.length > 0) {
+      c.ucopyLen = c.copied > 0 ? c.len : 0;
+      processInReader(c, 'prequeue', b, p);
+      if (c.copied > 0) collectChunk(c);
+    }
+    c.ucopyTask = false;
+    c.ucopyLen = 0;
+  }
+  if (c.copied === 0 && c.interrupted !== null) c.result = c.interrupted === 'signal' ? 'EINTR' : 'EAGAIN';
+  else c.result = c.copied;
+  if (b.exitWaitsForCookies && (dmaBound(c, b) || c.cookies.length > 0)) issueAll(c);
+  c.woken = false; // nobody waits on sk_sleep any more
+  return c;
+}
+
+/** The exit may finish once the last cookie is done (2.6.32.2 spins on dma_async_memcpy_complete). */
+export function canReturn(c: TcpDmaContext, b: TcpDmaBehaviour): boolean {
+  return !b.exitWaitsForCookies || c.cookies.length === 0;
+}
+
+/** Purge sk_async_wait_queue, unpin, tcp_cleanup_rbuf, release_sock (the backlog now just queues). */
+export function recvmsgReturn(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {
+  const c = draft(c0);
+  c.asyncWait = [];
+  if (c.pinned === 'pinned') {
+    c.pinned = 'unpinned'; // dma_unpin_iovec_pages: set_page_dirty_lock, page_cache_release
+    c.unpins++;
+  }
+  const segs = c.backlog;
+  c.backlog = [];
+  for (const seg of segs) rcvEstablished(c, seg, true, b, p);
+  c.woken = false;
+  return c;
+}

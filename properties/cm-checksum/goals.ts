@@ -1,0 +1,41 @@
+/**
+ * Goals of cm-checksum: states that must be reachable, each reported with
+ * a shortest witness. The four capability combinations each deliver a
+ * packet over a CM connection; a reconnection runs after a capability
+ * changed; and the witness the docs show as the cost of the design: a
+ * packet corrupted in memory, past every CRC, accepted as good.
+ */
+import type { Goal } from '../../src/model/spec.js';
+import type { CmChecksumParams } from '../../models/cm-checksum/params.js';
+import type { CmContext } from '../../models/cm-checksum/context.js';
+
+type G = Goal<CmContext, CmChecksumParams>;
+
+const deliveredOverRc = (c: CmContext) => c.outcome !== null && c.outcome.via === 'rc' && c.outcome.fate === 'delivered';
+
+function combination(name: string, capableA: boolean, capableB: boolean, doc: string): G {
+  return {
+    name,
+    doc,
+    reached: (s) => deliveredOverRc(s.context) && (s.context.capA === 'on') === capableA && (s.context.capB === 'on') === capableB,
+  };
+}
+
+export const goals: readonly G[] = [
+  combination('deliveredBothCapable', true, true, 'Both ends capable: a packet is delivered over a CM connection.'),
+  combination('deliveredOnlyActiveCapable', true, false, 'Only A (the active end) capable: a packet is delivered over a CM connection.'),
+  combination('deliveredOnlyPassiveCapable', false, true, 'Only B (the passive end) capable: a packet is delivered over a CM connection.'),
+  combination('deliveredNeitherCapable', false, false, 'Neither end capable (off or an old driver): a packet is delivered over a CM connection.'),
+  {
+    name: 'reconnectedWithChangedCapability',
+    doc: 'A connection is up again after an end changed its capability between connections.',
+    reached: (s, p) => s.matches({ tx: 'operUp' }) && s.context.capChangesLeft < p.maxCapChanges,
+  },
+  {
+    name: 'corruptionAcceptedAsGood',
+    doc:
+      'The cost of the design: a packet corrupted in memory after the checksum point, which no CRC covers, is ' +
+      'accepted by its final receiver as good data.',
+    reached: (s) => s.context.outcome?.fate === 'accepted-corrupt',
+  },
+];
