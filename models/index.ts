@@ -4,7 +4,8 @@
  */
 import type { AnyModelSpec } from '../src/model/spec.js';
 import { spec as cmChecksum } from './cm-checksum/index.js';
+import { spec as rcConnection } from './rc-connection/index.js';
 import { spec as tcpDma } from './tcp-dma/index.js';
 import { spec as virtqueueRx } from './virtqueue-rx/index.js';
 
-export const models: readonly AnyModelSpec[] = [cmChecksum, virtqueueRx, tcpDma];
+export const models: readonly AnyModelSpec[] = [rcConnection, cmChecksum, virtqueueRx, tcpDma];

@@ -1,0 +1,131 @@
+/**
+ * rc-connection against its manifest, and the counterexamples the model
+ * exists to tell, checked step by step: the shortest length and the events
+ * in order.
+ */
+import { describe, expect, test } from 'vitest';
+import type { AnyStateNode } from 'xstate';
+import { checkParams } from '../../../src/model/params.js';
+import { KERNEL_2008 } from '../../../models/rc-connection/behaviour.js';
+import { params } from '../../../models/rc-connection/params.js';
+import { rcConnectionMachine } from '../../../models/rc-connection/rc-connection.machine.js';
+import { modelSuite } from '../../support/model-suite.js';
+import { spec } from '../../../models/rc-connection/index.js';
+import { checked, labels, reuse, violation } from './story.js';
+
+reuse(modelSuite(spec));
+
+describe('rc-connection: the kernel counts sends that never reached the peer (the FIXME)', () => {
+  test('shortest: a peer disconnect, a send that times out, its error completion counted in tx_packets', () => {
+    const t = violation(checked('copybreak-2008'), 'txPacketsCountsDelivered');
+    expect(labels(t)).toEqual(['APP_SEND', 'START', 'REP_RECEIVED', 'DREQ_RECEIVED', 'RETRY_EXC', 'TX_WC']);
+  });
+
+  test('the seed\'s way, with a peer that never disconnects: an RNR NAK on an empty SRQ', () => {
+    const t = violation(checked('copybreak-2008', { peer_dreq: 'never' }), 'txPacketsCountsDelivered')!;
+    expect(labels(t)).toEqual([
+      'APP_SEND', 'APP_SEND', 'APP_SEND', // netperf's burst waits on neigh->queue
+      'START', 'REP_RECEIVED', // REQ, then RTR/RTS, OPER_UP and the re-queue posts all three
+      'TRANSMIT', 'TRANSMIT', // both SRQ buffers taken, the receiver has not polled
+      'RNR_NAK', // rnr_retry_count 0: RNR_RETRY_EXC_ERR, QP to ERR
+      'TX_WC', 'TX_WC', 'TX_WC', // two successes, then the failed send, counted all the same
+    ]);
+    const c = t.steps.at(-1)!.state.context as { txPackets: number; wcOk: number; tx: unknown; reapList: { reaps: number }[] };
+    expect([c.txPackets, c.wcOk]).toEqual([3, 2]);
+    expect(c.tx).toBeNull(); // neigh->cm cleared
+    expect(c.reapList.map((x) => x.reaps)).toEqual([1]); // reaped once
+  });
+
+  test('resolving the FIXME (count-success-only) satisfies it', () => {
+    expect(checked('count-success-only').verdicts.find((v) => v.property === 'txPacketsCountsDelivered')?.verdict).toBe('holds');
+  });
+});
+
+describe('rc-connection: the bugs and versions, shortest counterexamples', () => {
+  test('pre-copybreak: the first small packet holds its buffer for a replacement (5 steps)', () => {
+    expect(labels(violation(checked('pre-copybreak'), 'copybreakNeverHoldsBuffer'))).toEqual([
+      'APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'RX_WC:small',
+    ]);
+  });
+
+  test('rnr-retry-7: without receiver fairness a send retries forever (RNR NAK, RNR timer, ...)', () => {
+    const r = checked('rnr-retry-7');
+    const t = violation(r, 'postedSendCompletesWithoutReceiver')!;
+    expect(labels(t)).toEqual([
+      'APP_SEND', 'APP_SEND', 'APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'TRANSMIT', 'TX_WC', 'TX_WC',
+      'RNR_NAK', 'RNR_TIMER',
+    ]);
+    expect(t.loop).toEqual({ start: 9, stutter: false, from: 9 });
+    // With the receiver's repost under fairness, every posted send completes.
+    expect(r.verdicts.find((v) => v.property === 'postedSendCompletes')?.verdict).toBe('holds');
+  });
+
+  test('the baseline needs no receiver fairness: an RNR NAK fails the send instead of waiting', () => {
+    expect(checked('copybreak-2008').verdicts.find((v) => v.property === 'postedSendCompletesWithoutReceiver')?.verdict).toBe('holds');
+  });
+
+  test('repost-before-copy: the buffer is the HCA\'s and the driver\'s at once (5), then another message\'s bytes are delivered (10)', () => {
+    const r = checked('repost-before-copy');
+    expect(labels(violation(r, 'receiveBufferOwnedOnce'))).toEqual(['APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'RX_WC:small']);
+    const t = violation(r, 'everySendEndsOnce')!;
+    expect(labels(t)).toEqual([
+      'APP_SEND', 'APP_SEND', 'APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'TRANSMIT',
+      'RX_WC:small', // message 0's buffer reposted before the copy
+      'TRANSMIT', // the HCA writes message 2 into it
+      'COPY', // the copy reads message 2's bytes as message 0
+    ]);
+    expect((t.steps.at(-1)!.state.context as { fate: string }).fate).toBe('..d');
+  });
+
+  test('srq-post-fails: a failed post loses the buffer and the SRQ never refills (a lasso)', () => {
+    const t = violation(checked('srq-post-fails'), 'receiveRingRefills')!;
+    expect(labels(t)).toEqual(['APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'RX_WC:large', 'RX_POST_FAIL']);
+    expect(t.loop?.stutter).toBe(true);
+  });
+
+  test('reaped-twice: the error completion and TIMEWAIT_EXIT both reap the tx (7 steps)', () => {
+    expect(labels(violation(checked('reaped-twice'), 'txReapedOnce'))).toEqual([
+      'APP_SEND', 'START', 'REP_RECEIVED', 'DREQ_RECEIVED', 'RETRY_EXC', 'TX_WC', 'TIMEWAIT_EXIT@reap0',
+    ]);
+  });
+
+  test('post-while-not-up: a post to the INIT QP (3), left uncompleted when the peer rejects (4), freed uncounted (5)', () => {
+    const r = checked('post-while-not-up');
+    expect(labels(violation(r, 'postOnlyWhenOperUp'))).toEqual(['APP_SEND', 'START', 'APP_SEND']);
+    const lasso = violation(r, 'postedSendCompletes')!;
+    expect(labels(lasso)).toEqual(['APP_SEND', 'START', 'APP_SEND', 'REJ_RECEIVED']);
+    expect(lasso.loop?.stutter).toBe(true);
+    expect(labels(violation(r, 'kernelCountersAddUp'))).toEqual(['APP_SEND', 'START', 'APP_SEND', 'REJ_RECEIVED', 'REAP_TIMEOUT']);
+  });
+
+  test('wake-off-by-one: the queue stays stopped at sendq_size/2 (10 steps)', () => {
+    expect(labels(violation(checked('wake-off-by-one'), 'netifQueueFollowsTxOutstanding'))).toEqual([
+      'APP_SEND', 'APP_SEND', 'APP_SEND', 'START', 'REP_RECEIVED', 'APP_SEND', 'TRANSMIT', 'TRANSMIT', 'TX_WC', 'TX_WC',
+    ]);
+  });
+
+  test('flaky-peer: every REQ rejected, and no connection comes back before netperf stops', () => {
+    const t = violation(checked('flaky-peer'), 'reconnectsAfterError')!;
+    expect(labels(t)).toEqual(['APP_SEND', 'APP_SEND', 'APP_SEND', 'START', 'REJ_RECEIVED', 'APP_SEND', 'START', 'REJ_RECEIVED']);
+    expect(t.loop).toEqual({ start: 8, stutter: true, from: 5 });
+  });
+});
+
+describe('rc-connection: lanes', () => {
+  test('every event the machine handles goes between two named participants, and none is unrouted', () => {
+    const m = rcConnectionMachine(checkParams(params), KERNEL_2008);
+    const types = new Set<string>();
+    const visit = (n: AnyStateNode) => {
+      for (const t of n.transitions.keys()) types.add(t);
+      Object.values(n.states).forEach((c) => visit(c as AnyStateNode));
+    };
+    visit(m.root);
+    expect(types.size).toBe(19);
+    for (const t of types) {
+      const [from, to] = spec.lanes!.of({ type: t });
+      expect(spec.lanes!.participants).toContain(from);
+      expect(spec.lanes!.participants).toContain(to);
+    }
+    expect(spec.lanes!.of({ type: 'RNR_NAK' })).toEqual(['hcaRx', 'hcaTx']);
+  });
+});
