@@ -66,14 +66,20 @@ describe('SVG plots', () => {
     expect(seriesOf(svg)).toEqual(['pre-copybreak & RNR', 'copybreak']);
   });
 
-  // Each simulation runs once, however many plots it has.
-  const reports = new Map<string, ReturnType<NonNullable<(typeof registry)[number]['spec']['simulation']>['run']>>();
-  test.each(plots.map((p) => [p.slice(DOCS.length), p]))('%s is well-formed with the series of its simulation', (_name, path) => {
+  // Which series a plot must have is its simulation's business: docs --check (test/cli) proves every
+  // SVG is what the simulation generates now. Here: each is well-formed, each series is drawn, and the
+  // legend names exactly the series drawn.
+  test.each(plots.map((p) => [p.slice(DOCS.length), p]))('%s is well-formed, every series drawn and in the legend', (_name, path) => {
     const svg = readFileSync(path, 'utf8');
-    const id = path.slice(DOCS.length).split('/')[1];
-    if (!reports.has(id)) reports.set(id, registry.find((e) => e.spec.id === id)!.spec.simulation!.run({ seed: 1 }));
-    const plot = reports.get(id)!.plots[Number(path.split('/').at(-1)!.split('-')[0]) - 1];
-    expect(seriesOf(svg)).toEqual(plot.series.map((s) => s.name));
+    const names = seriesOf(svg);
+    expect(names.length).toBeGreaterThan(0);
+    const doc = parser.parse(svg);
+    const groups = [doc.svg.g].flat();
+    for (const g of groups.filter((x: { class?: string }) => x.class === 'series')) {
+      expect(String(g.polyline.points).trim().split(/\s+/).length, `${g['data-name']} has a line`).toBeGreaterThanOrEqual(1);
+    }
+    const legend = groups.filter((x: { class?: string }) => x.class === 'legend').map((x: { text: { '#text': string } }) => String(x.text['#text']));
+    expect(legend).toEqual(names);
   });
 });
 
