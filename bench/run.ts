@@ -28,7 +28,8 @@ if (want('spin')) {
     ['N', 'states', 'SPIN states/s', 'rxspec states/s', 'ratio', 'SPIN B/state', 'rxspec B/state', 'SPIN own B/state', 'rxspec own B/state'],
     rows.map((r) => [r.N, n(r.states), n(r.spinStatesPerSec), n(r.rxspecStatesPerSec), `${r.ratio.toFixed(2)}×`, f1(r.spinBytesPerState), f1(r.rxspecBytesPerState), f1(r.spinOwnBytesPerState), f1(r.rxspecOwnBytesPerState)]),
   );
-  console.log(`rxspec path: ${rows[0].path}; B/state = (peak RSS − peak RSS at N = 1) / states; own = each tool's account of its state storage\n`);
+  console.log(`rxspec path: ${rows[0].path}. B/state = (peak RSS − peak RSS at N = 1) / states.`);
+  console.log("own = each tool's own account: pan's total actual memory (states, hash table, DFS stack); rxspec's state table and graph arrays.\n");
 }
 
 if (want('explorer')) {

@@ -19,6 +19,8 @@ import type { Layout } from './layout.js';
 import { refuseUncompilable } from './refusal.js';
 import { ShapeLayout } from './shape-layout.js';
 import { DomainLayout, DomainViolation } from './domain-layout.js';
+import { generateSuccessors, type GeneratedSuccessors, type Hooks } from './generated-successors.js';
+import { RxspecError } from '../errors/rxspec-error.js';
 import type { T } from './select.js';
 import { Stepper, type Plan } from './step.js';
 import { RecordTable } from './table.js';
@@ -199,12 +201,46 @@ export class CompiledSpace implements StateSpace {
     return len;
   }
 
+  /** The state being expanded, for the per-event handlers (set by expand). */
+  private cur = { id: 0, limit: 0, off: 0, len: 0, hint: 0, config: undefined as unknown as Config, context: undefined as unknown, events: [] as readonly EventObject[] };
+  private curEmit: (eventIndex: number, target: number, isNew: boolean) => void = () => {};
+  private readonly generated = new Map<number, { indices: readonly number[]; fn: GeneratedSuccessors }>();
+  private readonly hooks: Hooks = {
+    emit: (k) => this.report(k, this.layout.fixedWidth),
+    slow: (k) => this.handle(k),
+    fatal: (err) => err instanceof DomainViolation || err instanceof ModelStepError || err instanceof RxspecError,
+  };
+
+  /** Interns this.out[0..n) as the successor of event k of the state being expanded, and reports it. */
+  private report(k: number, n: number): void {
+    const c = this.cur;
+    const j = this.table.intern(this.out, n, c.limit);
+    // The same record as the source: the step changed nothing that makes a state.
+    if (j === c.id) return;
+    if (this.nextContext !== undefined) this.remember(j, this.nextContext);
+    this.nextContext = undefined;
+    this.curEmit(this.lastIndices[k], j, this.table.lastWasNew);
+  }
+
+  /** The generic path for event k of the state being expanded. */
+  private handle(k: number): void {
+    const c = this.cur;
+    const ei = this.lastIndices[k];
+    let n: number;
+    try {
+      n = this.successor(c.config, c.context, c.events[k], ei, this.table.offset(c.id), c.len, c.hint);
+    } catch (err) {
+      // Wrong declared domains are the layout's problem, not a step of the model that threw.
+      if (err instanceof DomainViolation) throw err;
+      throw new ModelStepError(ei, err);
+    }
+    if (n >= 0) this.report(k, n);
+  }
+
   expand(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): void {
     const arena = this.table.arena;
     const off = this.table.offset(id);
-    const len = this.table.length(id);
     const config = this.configs.configs[this.layout.configOf(arena, off)];
-    const hint = this.layout.hintOf(arena, off);
     const context = this.contextOf(id);
     const ev = this.eventsView;
     ev.value = config.value;
@@ -215,25 +251,34 @@ export class CompiledSpace implements StateSpace {
       this.lastEvents = events;
       this.lastIndices = events.map((e) => this.events.intern(e));
     }
-    const indices = this.lastIndices;
-    for (let k = 0; k < events.length; k++) {
-      const e = events[k];
-      const ei = indices[k];
-      let n: number;
-      try {
-        n = this.successor(config, context, e, ei, this.table.offset(id), len, hint);
-      } catch (err) {
-        // Wrong declared domains are the layout's problem, not a step of the model that threw.
-        if (err instanceof DomainViolation) throw err;
-        throw new ModelStepError(ei, err);
-      }
-      if (n < 0) continue;
-      const j = this.table.intern(this.out, n, limit);
-      // The same record as the source: the step changed nothing that makes a state.
-      if (j === id) continue;
-      if (this.nextContext !== undefined) this.remember(j, this.nextContext);
-      emit(ei, j, this.table.lastWasNew);
+    const c = this.cur;
+    c.id = id;
+    c.limit = limit;
+    c.off = off;
+    c.len = this.table.length(id);
+    c.hint = this.layout.hintOf(arena, off);
+    c.config = config;
+    c.context = context;
+    c.events = events;
+    this.curEmit = emit;
+    const gen = this.generatedFor(config);
+    if (gen) {
+      gen(context, arena, off, this.out, events);
+      return;
     }
+    for (let k = 0; k < events.length; k++) this.handle(k);
+  }
+
+  /** The generated successors of a configuration for the current alphabet (bit-packed layout only). */
+  private generatedFor(config: Config): GeneratedSuccessors | undefined {
+    if (!(this.layout instanceof DomainLayout) || this.stepper.hasAlways) return undefined;
+    const indices = this.lastIndices;
+    const known = this.generated.get(config.id);
+    if (known && (known.indices === indices || (known.indices.length === indices.length && known.indices.every((x, i) => x === indices[i])))) return known.fn;
+    if (this.out.length < this.layout.fixedWidth) this.out = new Int32Array(2 * this.layout.fixedWidth);
+    const fn = generateSuccessors(config, indices, this.cur.events, this.stepper, this.layout, this.env, this.hooks);
+    this.generated.set(config.id, { indices, fn });
+    return fn;
   }
 
   release(id: number): void {

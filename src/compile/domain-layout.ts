@@ -75,6 +75,10 @@ export class DomainLayout implements Layout {
   readonly fixedWidth: number;
   private readonly root: Domain;
   private readonly configMask: number;
+  /** The configuration's bits in word 0 (for generated code). */
+  get configMaskBits(): number {
+    return this.configMask;
+  }
   private readonly packFn: (ctx: unknown, out: Int32Array, config: number) => number;
   private readonly unpackFn: (r: Int32Array, off: number) => unknown;
   private readonly slots = new Map<string, Leaf>();
@@ -181,6 +185,11 @@ export class DomainLayout implements Layout {
   write(out: Int32Array, _hint: number, key: string, v: unknown): boolean {
     const leaf = this.slots.get(key);
     return leaf ? this.writeField(out, leaf, v) : false;
+  }
+
+  /** Where a top-level field lives and what it may hold (for generated code). */
+  leafOf(key: string): Readonly<Leaf> | undefined {
+    return this.slots.get(key);
   }
 
   field(_hint: number, key: string): unknown {

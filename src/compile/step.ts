@@ -48,6 +48,11 @@ export class Stepper {
     this.hasAlways = chart.nodes.some((n) => (n.always?.length ?? 0) > 0);
   }
 
+  /** A named guard's implementation. */
+  guardImpl(name: string): unknown {
+    return (this.chart.machine.implementations.guards as Record<string, unknown>)[name];
+  }
+
   private idOf(t: T): number {
     let id = this.transitionId.get(t);
     if (id === undefined) {
