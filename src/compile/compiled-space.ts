@@ -205,11 +205,49 @@ export class CompiledSpace implements StateSpace {
   private cur = { id: 0, limit: 0, off: 0, len: 0, hint: 0, config: undefined as unknown as Config, context: undefined as unknown, events: [] as readonly EventObject[] };
   private curEmit: (eventIndex: number, target: number, isNew: boolean) => void = () => {};
   private readonly generated = new Map<number, { indices: readonly number[]; fn: GeneratedSuccessors }>();
+  /**
+   * Successors of the generated path, batched in event order so their hash
+   * probes can be prefetched together: records (fixed width), event numbers,
+   * and the context object when the generic path built one.
+   */
+  private batchRecs = new Int32Array(64);
+  private batchKs: number[] = [];
+  private batchCtx: unknown[] = [];
   private readonly hooks: Hooks = {
-    emit: (k) => this.report(k, this.layout.fixedWidth),
-    slow: (k) => this.handle(k),
+    emit: (k) => this.enqueue(k, undefined),
+    slow: (k) => {
+      const n = this.compute(k);
+      if (n >= 0) this.enqueue(k, this.nextContext);
+    },
     fatal: (err) => err instanceof DomainViolation || err instanceof ModelStepError || err instanceof RxspecError,
   };
+
+  private enqueue(k: number, context: unknown): void {
+    const W = this.layout.fixedWidth;
+    const b = this.batchKs.length;
+    if (this.batchRecs.length < (b + 1) * W) {
+      const grown = new Int32Array(2 * this.batchRecs.length + W);
+      grown.set(this.batchRecs);
+      this.batchRecs = grown;
+    }
+    for (let i = 0; i < W; i++) this.batchRecs[b * W + i] = this.out[i];
+    this.batchKs.push(k);
+    this.batchCtx.push(context);
+  }
+
+  /** Interns and reports the batch, in event order, after touching every record's first slot. */
+  private flush(): void {
+    const W = this.layout.fixedWidth;
+    const ks = this.batchKs;
+    for (let b = 0; b < ks.length; b++) this.table.prefetch(this.batchRecs, b * W, W);
+    for (let b = 0; b < ks.length; b++) {
+      for (let i = 0; i < W; i++) this.out[i] = this.batchRecs[b * W + i];
+      this.nextContext = this.batchCtx[b];
+      this.report(ks[b], W);
+    }
+    ks.length = 0;
+    this.batchCtx.length = 0;
+  }
 
   /** Interns this.out[0..n) as the successor of event k of the state being expanded, and reports it. */
   private report(k: number, n: number): void {
@@ -222,18 +260,22 @@ export class CompiledSpace implements StateSpace {
     this.curEmit(this.lastIndices[k], j, this.table.lastWasNew);
   }
 
-  /** The generic path for event k of the state being expanded. */
-  private handle(k: number): void {
+  /** The generic path's successor record of event k (into this.out), or -1 when nothing changes. */
+  private compute(k: number): number {
     const c = this.cur;
     const ei = this.lastIndices[k];
-    let n: number;
     try {
-      n = this.successor(c.config, c.context, c.events[k], ei, this.table.offset(c.id), c.len, c.hint);
+      return this.successor(c.config, c.context, c.events[k], ei, this.table.offset(c.id), c.len, c.hint);
     } catch (err) {
       // Wrong declared domains are the layout's problem, not a step of the model that threw.
       if (err instanceof DomainViolation) throw err;
       throw new ModelStepError(ei, err);
     }
+  }
+
+  /** The generic path for event k of the state being expanded, reported at once. */
+  private handle(k: number): void {
+    const n = this.compute(k);
     if (n >= 0) this.report(k, n);
   }
 
@@ -263,7 +305,11 @@ export class CompiledSpace implements StateSpace {
     this.curEmit = emit;
     const gen = this.generatedFor(config);
     if (gen) {
-      gen(context, arena, off, this.out, events);
+      try {
+        gen(context, arena, off, this.out, events);
+      } finally {
+        if (this.batchKs.length) this.flush();
+      }
       return;
     }
     for (let k = 0; k < events.length; k++) this.handle(k);

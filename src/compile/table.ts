@@ -58,6 +58,20 @@ export class RecordTable {
     return true;
   }
 
+  /** Sink for prefetch reads, so the engine cannot drop them. */
+  touched = 0;
+
+  /**
+   * Reads the first slot a record of r[pos..pos+len) would probe. Called for
+   * a batch of records before interning them, so their cache misses overlap
+   * instead of following one another.
+   */
+  prefetch(r: Int32Array, pos: number, len: number): void {
+    const key = this.width === 1 ? r[pos] : hash(r, pos, len);
+    const slot = this.width === 1 ? mix(key) & this.mask : key & this.mask;
+    this.touched ^= this.slots[2 * slot];
+  }
+
   /**
    * The id of the record r[0..len), interning it if new and the table holds
    * fewer than `limit` records (NOT_INTERNED otherwise); lastWasNew tells
