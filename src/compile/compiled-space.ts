@@ -211,8 +211,9 @@ export class CompiledSpace implements StateSpace {
    * and the context object when the generic path built one.
    */
   private batchRecs = new Int32Array(64);
-  private batchKs: number[] = [];
+  private batchKs = new Int32Array(16);
   private batchCtx: unknown[] = [];
+  private batched = 0;
   private readonly hooks: Hooks = {
     emit: (k) => this.enqueue(k, undefined),
     slow: (k) => {
@@ -224,29 +225,32 @@ export class CompiledSpace implements StateSpace {
 
   private enqueue(k: number, context: unknown): void {
     const W = this.layout.fixedWidth;
-    const b = this.batchKs.length;
-    if (this.batchRecs.length < (b + 1) * W) {
-      const grown = new Int32Array(2 * this.batchRecs.length + W);
-      grown.set(this.batchRecs);
-      this.batchRecs = grown;
+    const b = this.batched++;
+    if (this.batchRecs.length < (b + 1) * W || this.batchKs.length <= b) {
+      const recs = new Int32Array(2 * (b + 1) * W);
+      recs.set(this.batchRecs.subarray(0, b * W));
+      this.batchRecs = recs;
+      const ks = new Int32Array(2 * (b + 1));
+      ks.set(this.batchKs.subarray(0, b));
+      this.batchKs = ks;
     }
     for (let i = 0; i < W; i++) this.batchRecs[b * W + i] = this.out[i];
-    this.batchKs.push(k);
-    this.batchCtx.push(context);
+    this.batchKs[b] = k;
+    if (context !== undefined || this.batchCtx.length > b) this.batchCtx[b] = context;
   }
 
   /** Interns and reports the batch, in event order, after touching every record's first slot. */
   private flush(): void {
     const W = this.layout.fixedWidth;
-    const ks = this.batchKs;
-    for (let b = 0; b < ks.length; b++) this.table.prefetch(this.batchRecs, b * W, W);
-    for (let b = 0; b < ks.length; b++) {
+    const n = this.batched;
+    this.batched = 0;
+    for (let b = 0; b < n; b++) this.table.prefetch(this.batchRecs, b * W, W);
+    for (let b = 0; b < n; b++) {
       for (let i = 0; i < W; i++) this.out[i] = this.batchRecs[b * W + i];
-      this.nextContext = this.batchCtx[b];
-      this.report(ks[b], W);
+      this.nextContext = b < this.batchCtx.length ? this.batchCtx[b] : undefined;
+      if (b < this.batchCtx.length) this.batchCtx[b] = undefined;
+      this.report(this.batchKs[b], W);
     }
-    ks.length = 0;
-    this.batchCtx.length = 0;
   }
 
   /** Interns this.out[0..n) as the successor of event k of the state being expanded, and reports it. */
@@ -308,7 +312,7 @@ export class CompiledSpace implements StateSpace {
       try {
         gen(context, arena, off, this.out, events);
       } finally {
-        if (this.batchKs.length) this.flush();
+        if (this.batched) this.flush();
       }
       return;
     }
