@@ -29,7 +29,7 @@ describe('rxspec check and replay', () => {
     const r = await rxspec('check', 'die-hard', 'arbiter', '--out', dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('4 runs, all as expected');
-    expect(r.stdout).toContain('die-hard/default: violates bigNeverHolds4 (6 steps), as expected');
+    expect(r.stdout).toContain('die-hard/default: violates bigNeverHolds4 (6 steps); as expected');
     const replayed = await rxspec('replay', join(dir, 'arbiter.grant-only-in-a.requestEventuallyServed.json'));
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toContain('── back to state 1: the cycle repeats forever ──');

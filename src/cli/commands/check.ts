@@ -57,8 +57,10 @@ function parseParams(entry: Entry, texts: readonly string[]): Record<string, unk
   return out;
 }
 
+/** 'violated' when a property fails; a run whose only failures are unreachable goals says so. */
 function outcomeText(r: CheckResult, ok: boolean): string {
-  const kind = r.kind === 'bounded-out' ? `bounded-out (${r.reason})` : r.kind;
+  const onlyGoals = r.kind === 'violated' && r.violations.every((v) => v.kind === 'goal');
+  const kind = r.kind === 'bounded-out' ? `bounded-out (${r.reason})` : onlyGoals ? 'holds, goals unreached' : r.kind;
   if (ok) return color.green(`✓ ${kind}${r.kind === 'violated' ? ', as expected' : ''}`);
   return color.red(`✗ ${kind}, not as expected`);
 }
@@ -78,10 +80,10 @@ function report(runs: readonly Run[], verbose: boolean): string {
     const ok = mismatches.length === 0;
     if (ok && !verbose && r.kind !== 'bounded-out') {
       if (r.kind === 'violated') {
-        const caught = r.violations.map((v) =>
-          v.kind === 'goal' ? `${v.property} (goal unreachable)` : `${v.property} (${plural(v.trace?.steps.length ?? 0, 'step')})`,
-        );
-        lines.push(`${entry.spec.id}/${r.variant}: violates ${caught.join(', ')}, as expected`);
+        const failed = r.violations.filter((v) => v.kind !== 'goal').map((v) => `${v.property} (${plural(v.trace?.steps.length ?? 0, 'step')})`);
+        const unreached = r.violations.filter((v) => v.kind === 'goal').map((v) => v.property);
+        const parts = [...(failed.length ? [`violates ${failed.join(', ')}`] : []), ...(unreached.length ? [`does not reach ${unreached.join(', ')}`] : [])];
+        lines.push(`${entry.spec.id}/${r.variant}: ${parts.join('; ')}; as expected`);
       }
       continue;
     }
