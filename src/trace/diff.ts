@@ -61,10 +61,36 @@ export interface Change {
   readonly after?: string;
 }
 
+/** Whether `field` is opened up into sub-fields in `f` (a list that went from [] to holding objects, or back). */
+function openedUp(f: Fields, field: string): boolean {
+  for (const k of f.keys()) if (k.startsWith(`${field}[`) || k.startsWith(`${field}.`)) return true;
+  return false;
+}
+
+/** The parent of a sub-field, if it stands as one field in `f` (e.g. `ring` for `ring[0].len` when ring = []). */
+function collapsedInto(f: Fields, field: string): boolean {
+  for (let i = field.length - 1; i > 0; i--) {
+    if ((field[i] === '[' || field[i] === '.') && f.has(field.slice(0, i))) return true;
+  }
+  return false;
+}
+
 export function diff(a: Fields, b: Fields): Change[] {
   const out: Change[] = [];
   for (const [k, v] of b) if (a.get(k) !== v) out.push({ field: k, before: a.get(k), after: v });
-  for (const [k, v] of a) if (!b.has(k)) out.push({ field: k, before: v });
+  // A list element that went away is one change, not one per field of it.
+  const gone = new Set<string>();
+  for (const [k, v] of a) {
+    if (b.has(k) || openedUp(b, k) || collapsedInto(b, k)) continue;
+    const end = k.lastIndexOf(']');
+    const element = end > 0 ? k.slice(0, end + 1) : '';
+    if (element && element !== k && !openedUp(b, element)) {
+      if (!gone.has(element)) out.push({ field: element, before: '{…}' });
+      gone.add(element);
+    } else {
+      out.push({ field: k, before: v });
+    }
+  }
   return out;
 }
 

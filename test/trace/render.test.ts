@@ -4,6 +4,7 @@ import type { Violated } from '../../src/explore/result.js';
 import { renderMarkdown } from '../../src/trace/render-markdown.js';
 import { mermaidText, renderMermaid } from '../../src/trace/render-mermaid.js';
 import { renderText } from '../../src/trace/render-text.js';
+import { changeText, diff, flatten } from '../../src/trace/diff.js';
 import { arbiter, dieHard } from '../fixtures/index.js';
 
 const dieHardTrace = (check(dieHard) as Violated).violations[0].trace!;
@@ -61,5 +62,21 @@ describe('markdown and mermaid', () => {
 
   test('mermaid text never carries the characters Mermaid treats as syntax', () => {
     expect(mermaidText('a;b #3 {x} <y>')).toBe('a,b no. 3 (x) ‹y›');
+  });
+});
+
+describe('diffs of lists', () => {
+  const step = (a: unknown, b: unknown) => diff(flatten({ value: 's', context: a }), flatten({ value: 's', context: b })).map(changeText);
+
+  test('an empty list that fills with objects shows the new fields, not the list going away', () => {
+    expect(step({ ring: [] }, { ring: [{ p: 1 }] })).toEqual(['ring[0].p = 1']);
+  });
+
+  test('a list element that goes away is one change', () => {
+    expect(step({ ring: [{ p: 1, len: 2 }, { p: 3, len: 4 }] }, { ring: [{ p: 1, len: 2 }] })).toEqual(['ring[1] removed (was {…})']);
+  });
+
+  test('a list of objects that empties shows the empty list', () => {
+    expect(step({ ring: [{ p: 1 }] }, { ring: [] })).toEqual(['ring = []']);
   });
 });
