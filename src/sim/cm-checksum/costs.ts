@@ -18,11 +18,9 @@
 import { checksumNs, copyNs, wireNs, type HostCosts, type LinkCosts } from '../cost-model.js';
 import { HEADERS } from '../../impl/cm-checksum/tcp-ip.js';
 import { IB_MTU, IPOIB_ENCAP_LEN } from '../../impl/cm-checksum/ib-packet.js';
-import { PAGE_SIZE } from '../../impl/cm-checksum/rx-alloc.js';
+import { IPOIB_CM_HEAD_SIZE, PAGE_SIZE } from '../../impl/cm-checksum/constants.js';
 import type { Negotiated } from './negotiate.js';
 
-/** IPOIB_CM_HEAD_SIZE: the receive buffer's linear head (kernel-facts 1.1). */
-const HEAD_SIZE = 4084;
 
 export type RxVerify = 'separate-pass' | 'folded-into-copy';
 
@@ -48,7 +46,7 @@ export function messageCost(h: HostCosts, link: LinkCosts, t: Negotiated, payloa
   for (let left = message; left > 0; left -= IB_MTU) wire += wireNs(link, Math.min(IB_MTU, left));
 
   const delivered = t.trust || !t.skip;
-  const frags = Math.ceil(Math.max(0, message - HEAD_SIZE) / PAGE_SIZE);
+  const frags = Math.ceil(Math.max(0, message - IPOIB_CM_HEAD_SIZE) / PAGE_SIZE);
   const rxChecksum = t.trust ? 0 : verify === 'separate-pass' || !delivered ? checksumNs(h, segment) : folded(h, payload, segment);
   const rx = {
     'per-packet': h.rxPacketNs,

@@ -11,7 +11,7 @@ import { crc16, crc32 } from '../../../src/impl/cm-checksum/crc.js';
 import { buildSegment, completeTcpChecksum, decreaseTtl, ipHeaderOk, tcpChecksumOk } from '../../../src/impl/cm-checksum/tcp-ip.js';
 import { decapsulate, encapsulate, icrcOk, reassemble, segment, vcrcOk } from '../../../src/impl/cm-checksum/ib-packet.js';
 import { BuddyAllocator, type Block } from '../../../src/impl/cm-checksum/buddy.js';
-import { IPOIB_CM_RX_SG, LINEAR_ORDER, kmallocOrder } from '../../../src/impl/cm-checksum/rx-alloc.js';
+import { CM_MSS, LINEAR_ORDER, PGBREAK, SG_FRAG_PAGES, SG_HEAD_ORDER, kmallocOrder } from '../../../src/impl/cm-checksum/tx-skb.js';
 
 const SEED = 1071;
 const hex = (s: string) => Uint8Array.from(s.replace(/\s/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
@@ -165,9 +165,12 @@ describe('the buddy allocator', () => {
     expect(() => a.release(b)).toThrow(/not allocated/);
   });
 
-  test('a 64 KB-MTU linear buffer is an order-5 allocation; scatter/gather takes 16 single pages', () => {
+  test("a full segment's linear skb is an order-5 allocation; scatter/gather takes a one-page head and 16 single pages", () => {
+    expect(CM_MSS).toBe(65480);
     expect(LINEAR_ORDER).toBe(5);
     expect(kmallocOrder(65536)).toBe(4);
-    expect(IPOIB_CM_RX_SG).toBe(16);
+    expect(SG_HEAD_ORDER).toBe(0);
+    expect(PGBREAK + SG_FRAG_PAGES * 4096).toBeGreaterThanOrEqual(CM_MSS);
+    expect(PGBREAK + (SG_FRAG_PAGES - 1) * 4096).toBeLessThan(CM_MSS);
   });
 });
