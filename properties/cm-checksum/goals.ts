@@ -2,7 +2,9 @@
  * Goals of cm-checksum: states that must be reachable, each reported with
  * a shortest witness. The four capability combinations each deliver a
  * packet over a CM connection; a reconnection runs after a capability
- * changed; a gateway completes a skipped checksum. (The cost of the design,
+ * changed; a connection is re-established after a CM failure, and a packet
+ * is flushed by one (the failure paths the maxCmFaults bound exists to
+ * explore); a gateway completes a skipped checksum. (The cost of the design,
  * a corrupted packet accepted as good, is not a goal but a violation of
  * endToEndIntegrity, with its counterexample.)
  */
@@ -31,6 +33,16 @@ export const goals: readonly G[] = [
     name: 'reconnectedWithChangedCapability',
     doc: 'A connection is up again after an end changed its capability between connections.',
     reached: (s, p) => s.matches({ tx: 'operUp' }) && s.context.capChangesLeft < p.maxCapChanges,
+  },
+  {
+    name: 'reconnectedAfterCmFailure',
+    doc: 'A connection is up again after a CM failure (a REJ of the REQ or the REP, a DREQ or a send completion error).',
+    reached: (s, p) => s.matches({ tx: 'operUp' }) && s.context.cmFaultsLeft < p.maxCmFaults,
+  },
+  {
+    name: 'packetFlushedByConnectionError',
+    doc: 'A connection error tears the connection down with a packet still posted or on the wire, which is flushed.',
+    reached: (s) => s.context.outcome?.fate === 'flushed',
   },
   {
     name: 'gatewayCompletedSkippedChecksum',
