@@ -10,7 +10,7 @@ import { checkParams } from '../../model/params.js';
 import { cmChecksumMachine } from '../../../models/cm-checksum/cm-checksum.machine.js';
 import { params } from '../../../models/cm-checksum/params.js';
 import type { Behaviour } from '../../../models/cm-checksum/variants.js';
-import type { Cap, CmContext, Fate, Features } from '../../../models/cm-checksum/context.js';
+import type { Cap, CmContext, Fate, Features, IpSummed } from '../../../models/cm-checksum/context.js';
 import type { CmEvent } from '../../../models/cm-checksum/events.js';
 
 export interface Negotiated {
@@ -21,6 +21,8 @@ export interface Negotiated {
   readonly skip: boolean;
   /** B took the packet as verified without checking it (CHECKSUM_PARTIAL or CHECKSUM_UNNECESSARY). */
   readonly trust: boolean;
+  /** The ip_summed B's driver set. */
+  readonly summed: IpSummed;
   /** The packet's fate at B's host, or null when no connection came up. */
   readonly fate: Fate | null;
 }
@@ -42,15 +44,15 @@ export function negotiate(b: Behaviour, capA: Cap, capB: Cap): Negotiated {
   let s = succ.initial()[0];
   let connected = false;
   let skip = false;
-  let trust = false;
+  let summed: IpSummed = 'none';
   for (const e of STEPS) {
     s = succ.step(s, e);
     const c = s.context as CmContext;
     // OPER_UP after the REP: the connection may carry packets (a refused REP leaves tx down).
     if (e.type === 'REP_RECEIVED') connected = s.matches({ tx: 'operUp' });
     if (e.type === 'SEND' && c.pkt) skip = c.pkt.csum === 'absent';
-    if (e.type === 'RECEIVE' && c.pkt) trust = c.pkt.summed !== 'none';
+    if (e.type === 'RECEIVE' && c.pkt) summed = c.pkt.summed;
   }
   const c = s.context as CmContext;
-  return { connected, features: c.featuresA, skip, trust, fate: connected ? (c.outcome?.fate ?? null) : null };
+  return { connected, features: c.featuresA, skip, trust: summed !== 'none', summed, fate: connected ? (c.outcome?.fate ?? null) : null };
 }

@@ -4,19 +4,23 @@
  * For each pair of ends, the treatment comes from the variant's machine
  * (src/sim/cm-checksum/negotiate.ts) and is priced with the shared cost
  * model on an IPoIB-CM host of the proposal's era (src/sim/hosts/
- * xeon-e5v2-2014.ts) and a 4x QDR link, over a generated bulk stream. The
- * report adds the allocation failure rates of both buffer paths under
- * generated memory pressure, and the cost of the design shown on bytes and
- * as the machine's witness.
+ * xeon-e5v2-2014.ts) and a 4x QDR link, over a generated bulk stream; a
+ * sensitivity table reprices it under the checksum and folded-loop rates the
+ * host file could not pin down. The report adds measured detection counts
+ * per treatment and corruption point, the allocation failure rates of the
+ * sender's two skb layouts under generated memory pressure, and the cost of
+ * the design shown on bytes and as the machine's counterexample.
  */
 import type { SimReport, SimTable, Simulation } from '../../model/spec.js';
-import { xeonE5v2_2014 } from '../hosts/xeon-e5v2-2014.js';
+import { FOLDED_OVERLAP, foldedRate, xeonE5v2_2014, type HostWithFoldedCopy } from '../hosts/xeon-e5v2-2014.js';
 import { ibQdr4x } from '../hosts/ib-qdr-4x.js';
 import { variants } from '../../../models/cm-checksum/variants.js';
 import type { Cap } from '../../../models/cm-checksum/context.js';
 import { deliversAtSlowestResourceRate } from '../../../properties/cm-checksum/throughput.js';
 import { failureRates, POOL_PAGES } from '../../../properties/cm-checksum/allocation.js';
 import { costOfTheDesign, replayCostWitness } from '../../../properties/cm-checksum/cost-of-design.js';
+import { CATCHES, detectionRates, type DetectionRow } from '../../../properties/cm-checksum/detection-rates.js';
+import { pagesNeeded } from '../../impl/cm-checksum/tx-skb.js';
 import { negotiate, type Negotiated } from './negotiate.js';
 import { runStream, rxNsPerByte, type StreamResult } from './stream.js';
 import type { RxVerify } from './costs.js';
@@ -28,7 +32,10 @@ const LINK = ibQdr4x;
 const STREAM_BYTES = 64 * 2 ** 20;
 const MEAN_WRITE = 2 ** 20;
 /** Pressure scenarios for the allocation failure rates. */
-const ALLOC_SCENARIOS = 300;
+const ALLOC_SCENARIOS = 200;
+/** Generated corruptions per treatment and corruption point. */
+const DETECTION_PER_CELL = 40;
+const GHZ = 2.7;
 
 interface Scenario {
   readonly label: string;
@@ -71,7 +78,7 @@ function aChecksum(t: Negotiated): string {
 
 function bVerify(t: Negotiated, verify: RxVerify): string {
   if (!t.connected) return '—';
-  if (t.trust) return 'trusted (CHECKSUM_UNNECESSARY)';
+  if (t.trust) return `trusted (CHECKSUM_${t.summed.toUpperCase()})`;
   if (t.skip) return 'software, which fails: no checksum';
   return verify === 'separate-pass' ? 'separate pass (softirq)' : 'folded into the copy to user';
 }
@@ -83,14 +90,14 @@ interface Row {
   readonly r: StreamResult;
 }
 
-function streamRows(scenarios: readonly Scenario[], sizes: readonly number[]): Row[] {
+function streamRows(scenarios: readonly Scenario[], sizes: readonly number[], host: HostWithFoldedCopy = HOST): Row[] {
   const rows: Row[] = [];
   for (const s of scenarios) {
     const t = negotiate(behaviour(s.variant), s.capA, s.capB);
     // A trusted packet is never verified, and a skipped one that is not trusted fails verification either
     // way: the receive path makes no difference, so those are one run.
     const modes: RxVerify[] = t.trust || t.skip ? ['separate-pass'] : ['separate-pass', 'folded-into-copy'];
-    for (const verify of modes) rows.push({ s, t, verify, r: runStream(HOST, LINK, t, verify, sizes) });
+    for (const verify of modes) rows.push({ s, t, verify, r: runStream(host, LINK, t, verify, sizes) });
   }
   return rows;
 }
@@ -114,8 +121,81 @@ function streamTable(rows: readonly Row[], sizes: readonly number[]): SimTable {
     ]),
     notes: [
       `${sizes.length} segments (${full} of the full MSS of ${MSS} bytes), ${(STREAM_BYTES / 2 ** 20).toFixed(0)} MiB written in exponentially distributed writes of mean ${(MEAN_WRITE / 2 ** 20).toFixed(0)} MiB.`,
-      'CPU per byte counts every payload byte offered, delivered or not. The treatment of each pair of ends is the machine\'s (one connect and one packet stepped through the variant).',
+      "CPU per byte counts every payload byte offered, delivered or not. The treatment of each pair of ends is the machine's (one connect and one packet stepped through the variant).",
+      `Rates: copy ${fixed(HOST.memcpyBytesPerNs / GHZ, 2)}, checksum ${fixed(HOST.csumBytesPerNs / GHZ, 2)}, copy and checksum in one loop ${fixed(HOST.csumCopyBytesPerNs / GHZ, 2)} bytes/cycle at ${GHZ} GHz (src/sim/hosts/xeon-e5v2-2014.ts says why; the sensitivity table varies the last two).`,
     ],
+  };
+}
+
+/** The checksum and folded-loop rates the host file could not pin down, and what each would make of the figures. */
+const SENSITIVITY: readonly { label: string; csumBpc: number; overlap: number }[] = [
+  { label: 'this host: LLC-resident data, half the chain hidden', csumBpc: 3, overlap: FOLDED_OVERLAP },
+  { label: 'folding free (the whole chain hidden)', csumBpc: 3, overlap: 1 },
+  { label: 'no overlap (copy, then the chain)', csumBpc: 3, overlap: 0 },
+  { label: 'DRAM-fed checksum (1.5 bytes/cycle, as xeon-x5550-ioat)', csumBpc: 1.5, overlap: FOLDED_OVERLAP },
+  { label: 'DRAM-fed checksum, no overlap', csumBpc: 1.5, overlap: 0 },
+];
+
+export interface SensitivityRow {
+  readonly label: string;
+  readonly host: HostWithFoldedCopy;
+  readonly trustedRx: number;
+  readonly foldedRx: number;
+  readonly separateRx: number;
+  readonly bothGbps: number;
+  readonly upstreamFoldedGbps: number;
+  readonly toOldFoldedGbps: number;
+}
+
+export function sensitivity(sizes: readonly number[]): SensitivityRow[] {
+  const both = negotiate(behaviour('ib-crc-negotiation'), 'on', 'on');
+  const toOld = negotiate(behaviour('ib-crc-negotiation'), 'on', 'old');
+  const upstream = negotiate(behaviour('upstream-2008'), 'old', 'old');
+  return SENSITIVITY.map(({ label, csumBpc, overlap }) => {
+    const csumBytesPerNs = csumBpc * GHZ;
+    const host: HostWithFoldedCopy = { ...HOST, csumBytesPerNs, csumCopyBytesPerNs: foldedRate(HOST.memcpyBytesPerNs, csumBytesPerNs, overlap) };
+    const run = (t: Negotiated, v: RxVerify) => runStream(host, LINK, t, v, sizes);
+    return {
+      label,
+      host,
+      trustedRx: run(both, 'separate-pass').rxNsPerByte,
+      foldedRx: run(toOld, 'folded-into-copy').rxNsPerByte,
+      separateRx: run(toOld, 'separate-pass').rxNsPerByte,
+      bothGbps: run(both, 'separate-pass').goodputGbps,
+      upstreamFoldedGbps: run(upstream, 'folded-into-copy').goodputGbps,
+      toOldFoldedGbps: run(toOld, 'folded-into-copy').goodputGbps,
+    };
+  });
+}
+
+function sensitivityTable(rows: readonly SensitivityRow[]): SimTable {
+  return {
+    title: 'Sensitivity: the same stream under the checksum and folded-loop rates the host file estimates',
+    columns: [
+      'assumption',
+      'checksum (bytes/cycle)',
+      'copy and checksum in one loop (bytes/cycle)',
+      'receive CPU, trusted (ns/byte)',
+      'receive CPU, verified in the copy (ns/byte)',
+      'receive CPU, verified in a separate pass (ns/byte)',
+      'the skip saves, receive folded',
+      'goodput, both capable (Gbit/s)',
+      'goodput, upstream 2008 folded (Gbit/s)',
+      'goodput, capable A to old B, folded (Gbit/s)',
+    ],
+    rows: rows.map((r) => [
+      r.label,
+      fixed(r.host.csumBytesPerNs / GHZ, 2),
+      fixed(r.host.csumCopyBytesPerNs / GHZ, 2),
+      fixed(r.trustedRx, 4),
+      fixed(r.foldedRx, 4),
+      fixed(r.separateRx, 4),
+      pct((r.foldedRx - r.trustedRx) / r.foldedRx),
+      fixed(r.bothGbps, 2),
+      fixed(r.upstreamFoldedGbps, 2),
+      fixed(r.toOldFoldedGbps, 2),
+    ]),
+    notes: ['Copy 2.5 bytes/cycle in every row. "The skip saves": the share of the verified-in-the-copy receive CPU that trusting removes.'],
   };
 }
 
@@ -124,10 +204,10 @@ function allocationTable(seed: number): { table: SimTable; rates: ReturnType<typ
   return {
     rates,
     table: {
-      title: `64 KB-MTU packet buffers under generated memory pressure (buddy allocator, ${POOL_PAGES} pages of 4 KB)`,
-      columns: ['buffer path', 'device features', 'scenarios', 'allocations', 'refused', 'refusal rate', 'refused with enough pages free', 'rate'],
+      title: `The sender's skb for a full 64 KB-MTU segment under generated memory pressure (buddy allocator, ${POOL_PAGES} pages of 4 KB)`,
+      columns: ['skb layout (tcp_sendmsg, select_size)', 'device features', 'scenarios', 'allocations', 'refused', 'refusal rate', 'refused with enough pages free', 'rate'],
       rows: rates.map((r) => [
-        r.path === 'linear' ? 'one linear order-5 block' : '16 order-0 pages',
+        r.path === 'linear' ? 'one linear order-5 block' : 'a one-page head and 16 order-0 fragment pages',
         r.path === 'linear' ? 'no NETIF_F_SG (upstream connected mode, or capability off)' : 'NETIF_F_SG (capability on)',
         r.scenarios,
         r.attempts,
@@ -137,9 +217,30 @@ function allocationTable(seed: number): { table: SimTable; rates: ReturnType<typ
         pct(r.fragmentationFailures / r.attempts),
       ]),
       notes: [
-        `Both paths play the same ${ALLOC_SCENARIOS} generated scenarios (fast-check sample, seed ${seed}): mixed-order allocations filling memory, a generated release, then packets arriving and being read amid more allocations and frees. "Enough pages free": 32 for the linear path, 16 for scatter/gather.`,
+        `Both layouts play the same ${ALLOC_SCENARIOS} generated scenarios (fast-check sample, seed ${seed}): mixed-order allocations filling memory, a generated release, then segments sent and acknowledged amid more allocations and frees. "Enough pages free": ${pagesNeeded('linear')} for the linear skb, ${pagesNeeded('sg')} for scatter/gather.`,
       ],
     },
+  };
+}
+
+const CATCH_LABEL: Record<(typeof CATCHES)[number], string> = {
+  vcrc: 'VCRC',
+  icrc: 'ICRC',
+  'ip-header-checksum': 'IP header checksum',
+  'ip-length-check': 'IP length check',
+  'tcp-checksum': 'TCP checksum',
+  'accepted-corrupt': 'accepted corrupt',
+  harmless: 'harmless',
+};
+
+function detectionTable(rows: readonly DetectionRow[], seed: number): SimTable {
+  return {
+    title: 'Measured detection: generated corruptions carried on real bytes, by what caught them',
+    columns: ['treatment', 'corrupted at', 'corruptions', ...CATCHES.map((c) => CATCH_LABEL[c])],
+    rows: rows.map((r) => [r.mode, r.at, r.corruptions, ...CATCHES.map((c) => r.caught[c])]),
+    notes: [
+      `${DETECTION_PER_CELL} corruptions per row (seed ${seed}): payloads of 1 to 9000 bytes (UD: 2004), the damage placed uniformly in the IP packet (memory), the IB packet (link) or the IB packet up to the ICRC (switch); memory patterns are one bit or a burst of up to 15, wire patterns one bit, two bits or a burst of up to 32 (properties/cm-checksum/arbitraries.ts). "Harmless": only a field nobody acts on changed (the VL, resv8a, or the check field of a trusted packet).`,
+    ],
   };
 }
 
@@ -147,16 +248,16 @@ function costTables(): SimTable[] {
   const cost = costOfTheDesign();
   return [
     {
-      title: 'The cost of the design, on bytes: one bit flipped in A\'s memory after the checksum point',
+      title: "The cost of the design, on bytes: one bit flipped in A's memory after the checksum point",
       columns: ['mode', 'TCP check field on the wire', "B's ICRC check", 'fate', 'caught by', 'what the application reads'],
       rows: cost.rows.map((r) => [r.mode, r.checksumOnWire, r.icrcAtReceiver, r.fate, r.detectedBy, r.delivered ?? '(dropped)']),
       notes: [`Sent: "${cost.sent}". Corruption: ${cost.corruption}. The HCA computes the ICRC over the bytes it reads, so the ICRC is good; only the end-to-end TCP checksum could tell, and the skip removed it.`],
     },
     {
-      title: 'The cost of the design, in the machine: the shortest witness of corruptionAcceptedAsGood (ib-crc-negotiation)',
+      title: 'The cost of the design, in the machine: the shortest counterexample to endToEndIntegrity (ib-crc-negotiation)',
       columns: ['step', 'event', 'negotiation', 'packet', 'fate'],
       rows: replayCostWitness().map((w) => [w.step, w.event, w.negotiated, w.packet, w.outcome]),
-      notes: ['Both ends capable: the REQ and REP both carry the flag, A skips, B trusts; a corruption in B\'s memory before delivery is then delivered as good data.'],
+      notes: ["Both ends capable: the REQ and REP both carry the flag, A skips, B marks CHECKSUM_PARTIAL; a corruption in B's memory before delivery is then delivered as good data."],
     },
   ];
 }
@@ -173,7 +274,7 @@ function plots() {
   });
   const goodput = (name: string, t: Negotiated) => ({
     name,
-    points: PLOT_SIZES.map((n) => [n, Number(runStream(HOST, LINK, t, 'separate-pass', Array(400).fill(n)).goodputGbps.toFixed(3))] as const),
+    points: PLOT_SIZES.map((n) => [n, Number(runStream(HOST, LINK, t, 'separate-pass', Array(200).fill(n)).goodputGbps.toFixed(3))] as const),
   });
   return [
     {
@@ -195,8 +296,35 @@ function plots() {
   ];
 }
 
-function findings(rows: readonly Row[], rates: ReturnType<typeof failureRates>, seed: number): string[] {
+interface Measured {
+  readonly rows: readonly Row[];
+  readonly sens: readonly SensitivityRow[];
+  readonly rates: ReturnType<typeof failureRates>;
+  readonly detection: readonly DetectionRow[];
+}
+
+function detectionFinding(detection: readonly DetectionRow[]): string {
+  const sum = (pick: (r: DetectionRow) => boolean, c: (typeof CATCHES)[number] | 'all') =>
+    detection.filter(pick).reduce((n, r) => n + (c === 'all' ? r.corruptions : r.caught[c]), 0);
+  const wire = (r: DetectionRow) => r.at === 'link' || r.at === 'switch';
+  const memory = (trusted: boolean) => (r: DetectionRow) => !wire(r) && (r.mode === 'trusted' || r.mode === 'forwarded-trusted') === trusted;
+  const wireAll = sum(wire, 'all');
+  const wireCorrupt = sum(wire, 'accepted-corrupt');
+  const verifiedAll = sum(memory(false), 'all');
+  const verifiedCaught = verifiedAll - sum(memory(false), 'accepted-corrupt') - sum(memory(false), 'harmless');
+  const trustedAll = sum(memory(true), 'all');
+  const trustedAccepted = sum(memory(true), 'accepted-corrupt');
+  return (
+    `Measured detection (${detection[0].corruptions} generated corruptions per treatment and point): of ${wireAll} wire corruptions, ` +
+    `${sum(wire, 'vcrc')} were caught by a VCRC, ${sum(wire, 'icrc')} by the ICRC, ${sum(wire, 'harmless')} touched only the VL or resv8a, and ${wireCorrupt} reached an application. ` +
+    `Of ${verifiedAll} memory corruptions past the checksum point without the skip (verified, UD, forwarded-verified), ${verifiedCaught} were caught by the IP or TCP checksum; ` +
+    `with the skip (trusted, forwarded-trusted) ${trustedAccepted} of ${trustedAll} were accepted corrupt (${pct(trustedAccepted / trustedAll)}): only damage to the IP header, or to the check field the gateway sums, is still caught.`
+  );
+}
+
+function findings(m: Measured, seed: number): string[] {
   const out: string[] = [];
+  const { rows, sens, rates } = m;
   const find = (variant: string, capB: Cap, verify: RxVerify) => rows.find((x) => x.s.variant === variant && x.s.capB === capB && (x.t.trust || x.verify === verify));
   const both = find('ib-crc-negotiation', 'on', 'separate-pass');
   const oldSep = find('ib-crc-negotiation', 'old', 'separate-pass');
@@ -211,12 +339,21 @@ function findings(rows: readonly Row[], rates: ReturnType<typeof failureRates>, 
   }
   if (oldFold && both) {
     out.push(
-      `When the reader is waiting, 2.6 folds the verification into the copy to the user, and a folded loop runs at the pace of the slower of copy (${fixed(HOST.memcpyBytesPerNs, 2)} bytes/ns) and checksum (${fixed(HOST.csumBytesPerNs, 2)} bytes/ns): the receiver then spends ${fixed(oldFold.r.rxNsPerByte, 3)} ns per byte against ${fixed(both.r.rxNsPerByte, 3)} trusted, so on that path the skip saves ${fixed(oldFold.r.rxNsPerByte - both.r.rxNsPerByte, 3)} ns per byte: DaveM's 2006 point that checksumming during the copy is nearly free.`,
+      `When the reader is waiting, 2.6 folds the verification into the copy to the user (csum_partial_copy_generic, ${fixed(HOST.csumCopyBytesPerNs / GHZ, 2)} bytes/cycle against the plain copy's ${fixed(HOST.memcpyBytesPerNs / GHZ, 2)}): the receiver then spends ${fixed(oldFold.r.rxNsPerByte, 3)} ns per byte against ${fixed(both.r.rxNsPerByte, 3)} trusted, so on that path the skip saves ${fixed(oldFold.r.rxNsPerByte - both.r.rxNsPerByte, 3)} ns per byte (${pct((oldFold.r.rxNsPerByte - both.r.rxNsPerByte) / oldFold.r.rxNsPerByte)}).`,
+    );
+  }
+  if (sens.length) {
+    const lo = Math.min(...sens.map((r) => (r.foldedRx - r.trustedRx) / r.foldedRx));
+    const hi = Math.max(...sens.map((r) => (r.foldedRx - r.trustedRx) / r.foldedRx));
+    const upLo = Math.min(...sens.map((r) => r.upstreamFoldedGbps));
+    const upHi = Math.max(...sens.map((r) => r.upstreamFoldedGbps));
+    out.push(
+      `That saving rests on two estimated rates, not measurements: across the sensitivity table it ranges from ${pct(lo)} (folding free, as DaveM argued in 2006) to ${pct(hi)} of the folded receive CPU, and upstream 2008's folded goodput from ${fixed(upLo, 1)} to ${fixed(upHi, 1)} Gbit/s. The separate-pass figures depend on the checksum rate alone.`,
     );
   }
   if (oldSep && up && upFold && oldFold) {
     out.push(
-      `The fallback has a transmit price: towards an old driver a capable A claims NETIF_F_IP_CSUM, so the stack copies without checksumming and the driver makes a second pass (skb_checksum_help), ${fixed(oldSep.r.txNsPerByte, 3)} ns per byte against ${fixed(up.r.txNsPerByte, 3)} for upstream, which folds the checksum into csum_and_copy_from_user; with the folded receive path this makes the sender the bottleneck at ${fixed(oldFold.r.goodputGbps, 1)} Gbit/s against upstream's ${fixed(upFold.r.goodputGbps, 1)}. The second pass is priced as cache-cold, an upper bound: the data was copied moments before.`,
+      `The fallback has a transmit price: towards an old driver a capable A claims NETIF_F_IP_CSUM, so the stack copies without checksumming and the driver makes a second pass (skb_checksum_help), ${fixed(oldSep.r.txNsPerByte, 3)} ns per byte against ${fixed(up.r.txNsPerByte, 3)} for upstream, which folds the checksum into csum_and_copy_from_user; with the folded receive path the stream runs at ${fixed(oldFold.r.goodputGbps, 1)} Gbit/s (${oldFold.r.bottleneck}) against upstream's ${fixed(upFold.r.goodputGbps, 1)} (${upFold.r.bottleneck}). The second pass is priced at the LLC rate; the data was copied moments before and may still be in L2, so this is an upper bound.`,
     );
   }
   if (bug) {
@@ -224,15 +361,16 @@ function findings(rows: readonly Row[], rates: ReturnType<typeof failureRates>, 
       `bug-skip-on-own-capability towards an old driver delivers ${fixed(bug.r.goodputGbps, 2)} Gbit/s: every segment arrives without a checksum and the old driver's software verification drops it. The throughput bound ${deliversAtSlowestResourceRate.name} fails there and holds in every correct scenario.`,
     );
   }
+  out.push(detectionFinding(m.detection));
   const [linear, sg] = rates;
   out.push(
-    `Under the generated memory pressure (seed ${seed}, ${linear.scenarios} scenarios, ${linear.attempts} packets) a linear order-5 buffer was refused ${pct(linear.failures / linear.attempts)} of the time, ${pct(linear.fragmentationFailures / linear.attempts)} with 32 or more pages free; 16 single pages were refused ${pct(sg.failures / sg.attempts)} of the time, never with 16 pages free. The rates depend on the generator (this one fills memory with mixed orders, then frees a generated subset); the zero does not.`,
+    `Under the generated memory pressure (seed ${seed}, ${linear.scenarios} scenarios, ${linear.attempts} segments) the sender's linear order-5 skb was refused ${pct(linear.failures / linear.attempts)} of the time, ${pct(linear.fragmentationFailures / linear.attempts)} with ${pagesNeeded('linear')} or more pages free; the scatter/gather skb (${pagesNeeded('sg')} single pages) was refused ${pct(sg.failures / sg.attempts)} of the time, never with ${pagesNeeded('sg')} pages free. The rates depend on the generator (this one fills memory with mixed orders, then frees a generated subset); the zero does not.`,
   );
   out.push(
-    'Fidelity: the 2.6 IPoIB-CM receive ring already used 16 page fragments (ipoib_cm_alloc_rx_skb), so the order-5 allocation the seed reports is the linear skb the stack builds for a 64 KB packet when the device lacks NETIF_F_SG (on transmit, and when a received skb must be linearised); the allocation experiment is the same for either.',
+    "Fidelity: the order-5 allocation NETIF_F_SG decides is the sender's (tcp_sendmsg's select_size returns the whole MSS as linear data without SG), and the linear buffer a gateway needs to forward a fragmented 64 KB skb to a device without SG (__skb_linearize); the 2.6 IPoIB-CM receive ring already used a 4 KB head and page fragments (ipoib_cm_alloc_rx_skb), so the receive side had no order-5 allocation to save.",
   );
   out.push(
-    'The seed gives no figures ("a high degree performance improvement"), so there is nothing to reproduce; the figures here rest on the host file\'s cycle estimates, marked [I], not on measurements. The 2006 figures in kernel-facts section 2 (286 against 782 MB/s) compare MTUs on other hardware and are not comparable.',
+    "The seed gives no figures (\"a high degree performance improvement\"), so there is nothing to reproduce; the figures here rest on the host file's cycle estimates, marked [I], not on measurements. The 2006 figures in kernel-facts section 2 (286 against 782 MB/s) compare MTUs on other hardware and are not comparable.",
   );
   return out;
 }
@@ -240,17 +378,20 @@ function findings(rows: readonly Row[], rates: ReturnType<typeof failureRates>, 
 export const cmChecksumSimulation: Simulation = {
   doc:
     'A bulk TCP stream over one IPoIB-CM connection on a 2014 Ivy Bridge-EP host and a 4x QDR link, for the treatment each ' +
-    'variant\'s machine gives each pair of ends (skip and trust, or compute and verify in a separate pass or folded into ' +
-    'the copy), priced with the shared cost model; the allocation failure rates of linear order-5 and scatter/gather ' +
-    'buffers under generated memory pressure; and the cost of the design on bytes and in the machine.',
+    "variant's machine gives each pair of ends (skip and trust, or compute and verify in a separate pass or folded into " +
+    'the copy), priced with the shared cost model, with a sensitivity table over the estimated checksum rates; measured ' +
+    "detection of generated corruptions per treatment and point; the allocation failure rates of the sender's linear " +
+    'order-5 and scatter/gather skbs under generated memory pressure; and the cost of the design on bytes and in the machine.',
   run({ variant, seed }): SimReport {
     const sizes = bulkSegments(seed, STREAM_BYTES, MEAN_WRITE);
     const rows = streamRows(scenariosFor(variant), sizes);
+    const sens = sensitivity(sizes);
     const { table: alloc, rates } = allocationTable(seed);
+    const detection = detectionRates(seed, DETECTION_PER_CELL);
     return {
-      tables: [streamTable(rows, sizes), alloc, ...costTables()],
+      tables: [streamTable(rows, sizes), sensitivityTable(sens), detectionTable(detection, seed), alloc, ...costTables()],
       plots: plots(),
-      findings: findings(rows, rates, seed),
+      findings: findings({ rows, sens, rates, detection }, seed),
     };
   },
 };
