@@ -12,30 +12,22 @@
  * the design shown on bytes and as the machine's counterexample.
  */
 import type { SimReport, SimTable, Simulation } from '../../model/spec.js';
-import { FOLDED_OVERLAP, foldedRate, xeonE5v2_2014, type HostWithFoldedCopy } from '../hosts/xeon-e5v2-2014.js';
-import { ibQdr4x } from '../hosts/ib-qdr-4x.js';
-import { variants } from '../../../models/cm-checksum/variants.js';
 import type { Cap } from '../../../models/cm-checksum/context.js';
 import { deliversAtSlowestResourceRate } from '../../../properties/cm-checksum/throughput.js';
-import { failureRates, POOL_PAGES } from '../../../properties/cm-checksum/allocation.js';
-import { costOfTheDesign, replayCostWitness } from '../../../properties/cm-checksum/cost-of-design.js';
+import type { failureRates } from '../../../properties/cm-checksum/allocation.js';
 import { CATCHES, detectionRates, type DetectionRow } from '../../../properties/cm-checksum/detection-rates.js';
 import { pagesNeeded } from '../../impl/cm-checksum/tx-skb.js';
 import { negotiate, type Negotiated } from './negotiate.js';
 import { runStream, rxNsPerByte, type StreamResult } from './stream.js';
 import type { RxVerify } from './costs.js';
 import { bulkSegments, MSS } from './traffic.js';
+import { GHZ, HOST, LINK, behaviour, fixed, pct } from './report.js';
+import { sensitivity, sensitivityTable, type SensitivityRow } from './sensitivity.js';
+import { allocationTable, costTables, detectionTable, DETECTION_PER_CELL } from './tables.js';
 
-const HOST = xeonE5v2_2014;
-const LINK = ibQdr4x;
 /** 64 MiB per stream (about a thousand 64 KB segments: far past the pipeline's start-up), in writes of 1 MiB on average. */
 const STREAM_BYTES = 64 * 2 ** 20;
 const MEAN_WRITE = 2 ** 20;
-/** Pressure scenarios for the allocation failure rates. */
-const ALLOC_SCENARIOS = 200;
-/** Generated corruptions per treatment and corruption point. */
-const DETECTION_PER_CELL = 40;
-const GHZ = 2.7;
 
 interface Scenario {
   readonly label: string;
@@ -61,15 +53,6 @@ function scenariosFor(variant?: string): readonly Scenario[] {
   ];
 }
 
-const behaviour = (name: string) => {
-  const v = variants.find((x) => x.name === name);
-  if (!v) throw new Error(`cm-checksum has no variant '${name}'`);
-  return v.behaviour;
-};
-
-const fixed = (x: number, d: number) => x.toFixed(d);
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
 function aChecksum(t: Negotiated): string {
   if (!t.connected) return 'no connection';
   if (t.skip) return 'skipped';
@@ -90,14 +73,14 @@ interface Row {
   readonly r: StreamResult;
 }
 
-function streamRows(scenarios: readonly Scenario[], sizes: readonly number[], host: HostWithFoldedCopy = HOST): Row[] {
+function streamRows(scenarios: readonly Scenario[], sizes: readonly number[]): Row[] {
   const rows: Row[] = [];
   for (const s of scenarios) {
     const t = negotiate(behaviour(s.variant), s.capA, s.capB);
     // A trusted packet is never verified, and a skipped one that is not trusted fails verification either
     // way: the receive path makes no difference, so those are one run.
     const modes: RxVerify[] = t.trust || t.skip ? ['separate-pass'] : ['separate-pass', 'folded-into-copy'];
-    for (const verify of modes) rows.push({ s, t, verify, r: runStream(host, LINK, t, verify, sizes) });
+    for (const verify of modes) rows.push({ s, t, verify, r: runStream(HOST, LINK, t, verify, sizes) });
   }
   return rows;
 }
@@ -125,144 +108,6 @@ function streamTable(rows: readonly Row[], sizes: readonly number[]): SimTable {
       `Rates: copy ${fixed(HOST.memcpyBytesPerNs / GHZ, 2)}, checksum ${fixed(HOST.csumBytesPerNs / GHZ, 2)}, copy and checksum in one loop ${fixed(HOST.csumCopyBytesPerNs / GHZ, 2)} bytes/cycle at ${GHZ} GHz (src/sim/hosts/xeon-e5v2-2014.ts says why; the sensitivity table varies the last two).`,
     ],
   };
-}
-
-/** The checksum and folded-loop rates the host file could not pin down, and what each would make of the figures. */
-const SENSITIVITY: readonly { label: string; csumBpc: number; overlap: number }[] = [
-  { label: 'this host: LLC-resident data, half the chain hidden', csumBpc: 3, overlap: FOLDED_OVERLAP },
-  { label: 'folding free (the whole chain hidden)', csumBpc: 3, overlap: 1 },
-  { label: 'no overlap (copy, then the chain)', csumBpc: 3, overlap: 0 },
-  { label: 'DRAM-fed checksum (1.5 bytes/cycle, as xeon-x5550-ioat)', csumBpc: 1.5, overlap: FOLDED_OVERLAP },
-  { label: 'DRAM-fed checksum, no overlap', csumBpc: 1.5, overlap: 0 },
-];
-
-export interface SensitivityRow {
-  readonly label: string;
-  readonly host: HostWithFoldedCopy;
-  readonly trustedRx: number;
-  readonly foldedRx: number;
-  readonly separateRx: number;
-  readonly bothGbps: number;
-  readonly upstreamFoldedGbps: number;
-  readonly toOldFoldedGbps: number;
-}
-
-export function sensitivity(sizes: readonly number[]): SensitivityRow[] {
-  const both = negotiate(behaviour('ib-crc-negotiation'), 'on', 'on');
-  const toOld = negotiate(behaviour('ib-crc-negotiation'), 'on', 'old');
-  const upstream = negotiate(behaviour('upstream-2008'), 'old', 'old');
-  return SENSITIVITY.map(({ label, csumBpc, overlap }) => {
-    const csumBytesPerNs = csumBpc * GHZ;
-    const host: HostWithFoldedCopy = { ...HOST, csumBytesPerNs, csumCopyBytesPerNs: foldedRate(HOST.memcpyBytesPerNs, csumBytesPerNs, overlap) };
-    const run = (t: Negotiated, v: RxVerify) => runStream(host, LINK, t, v, sizes);
-    const trusted = run(both, 'separate-pass');
-    return {
-      label,
-      host,
-      trustedRx: trusted.rxNsPerByte,
-      foldedRx: run(toOld, 'folded-into-copy').rxNsPerByte,
-      separateRx: run(toOld, 'separate-pass').rxNsPerByte,
-      bothGbps: trusted.goodputGbps,
-      upstreamFoldedGbps: run(upstream, 'folded-into-copy').goodputGbps,
-      toOldFoldedGbps: run(toOld, 'folded-into-copy').goodputGbps,
-    };
-  });
-}
-
-function sensitivityTable(rows: readonly SensitivityRow[]): SimTable {
-  return {
-    title: 'Sensitivity: the same stream under the checksum and folded-loop rates the host file estimates',
-    columns: [
-      'assumption',
-      'checksum (bytes/cycle)',
-      'copy and checksum in one loop (bytes/cycle)',
-      'receive CPU, trusted (ns/byte)',
-      'receive CPU, verified in the copy (ns/byte)',
-      'receive CPU, verified in a separate pass (ns/byte)',
-      'the skip saves, receive folded',
-      'goodput, both capable (Gbit/s)',
-      'goodput, upstream 2008 folded (Gbit/s)',
-      'goodput, capable A to old B, folded (Gbit/s)',
-    ],
-    rows: rows.map((r) => [
-      r.label,
-      fixed(r.host.csumBytesPerNs / GHZ, 2),
-      fixed(r.host.csumCopyBytesPerNs / GHZ, 2),
-      fixed(r.trustedRx, 4),
-      fixed(r.foldedRx, 4),
-      fixed(r.separateRx, 4),
-      pct((r.foldedRx - r.trustedRx) / r.foldedRx),
-      fixed(r.bothGbps, 2),
-      fixed(r.upstreamFoldedGbps, 2),
-      fixed(r.toOldFoldedGbps, 2),
-    ]),
-    notes: [
-      'Copy 2.5 bytes/cycle in every row; the same stream as above. "The skip saves": the share of the verified-in-the-copy receive CPU that trusting removes.',
-    ],
-  };
-}
-
-function allocationTable(seed: number): { table: SimTable; rates: ReturnType<typeof failureRates> } {
-  const rates = failureRates(seed, ALLOC_SCENARIOS);
-  return {
-    rates,
-    table: {
-      title: `The sender's skb for a full 64 KB-MTU segment under generated memory pressure (buddy allocator, ${POOL_PAGES} pages of 4 KB)`,
-      columns: ['skb layout (tcp_sendmsg, select_size)', 'device features', 'scenarios', 'allocations', 'refused', 'refusal rate', 'refused with enough pages free', 'rate'],
-      rows: rates.map((r) => [
-        r.path === 'linear' ? 'one linear order-5 block' : 'a one-page head and 16 order-0 fragment pages',
-        r.path === 'linear' ? 'no NETIF_F_SG (upstream connected mode, or capability off)' : 'NETIF_F_SG (capability on)',
-        r.scenarios,
-        r.attempts,
-        r.failures,
-        pct(r.failures / r.attempts),
-        r.fragmentationFailures,
-        pct(r.fragmentationFailures / r.attempts),
-      ]),
-      notes: [
-        `Both layouts play the same ${ALLOC_SCENARIOS} generated scenarios (fast-check sample, seed ${seed}): mixed-order allocations filling memory, a generated release, then segments sent and acknowledged amid more allocations and frees. "Enough pages free": ${pagesNeeded('linear')} for the linear skb, ${pagesNeeded('sg')} for scatter/gather.`,
-      ],
-    },
-  };
-}
-
-const CATCH_LABEL: Record<(typeof CATCHES)[number], string> = {
-  vcrc: 'VCRC',
-  icrc: 'ICRC',
-  'ip-header-checksum': 'IP header checksum',
-  'ip-length-check': 'IP length check',
-  'tcp-checksum': 'TCP checksum',
-  'accepted-corrupt': 'accepted corrupt',
-  harmless: 'harmless',
-};
-
-function detectionTable(rows: readonly DetectionRow[], seed: number): SimTable {
-  return {
-    title: 'Measured detection: generated corruptions carried on real bytes, by what caught them',
-    columns: ['treatment', 'corrupted at', 'corruptions', ...CATCHES.map((c) => CATCH_LABEL[c])],
-    rows: rows.map((r) => [r.mode, r.at, r.corruptions, ...CATCHES.map((c) => r.caught[c])]),
-    notes: [
-      `${DETECTION_PER_CELL} corruptions per row (seed ${seed}): payloads of 1 to 9000 bytes (UD: 2004), the damage placed uniformly in the IP packet (memory), the IB packet (link) or the IB packet up to the ICRC (switch); memory patterns are one bit or a burst of up to 15, wire patterns one bit, two bits or a burst of up to 32 (properties/cm-checksum/arbitraries.ts). "Harmless": only a field nobody acts on changed (the VL, resv8a, or the check field of a trusted packet).`,
-    ],
-  };
-}
-
-function costTables(): SimTable[] {
-  const cost = costOfTheDesign();
-  return [
-    {
-      title: "The cost of the design, on bytes: one bit flipped in A's memory after the checksum point",
-      columns: ['mode', 'TCP check field on the wire', "B's ICRC check", 'fate', 'caught by', 'what the application reads'],
-      rows: cost.rows.map((r) => [r.mode, r.checksumOnWire, r.icrcAtReceiver, r.fate, r.detectedBy, r.delivered ?? '(dropped)']),
-      notes: [`Sent: "${cost.sent}". Corruption: ${cost.corruption}. The HCA computes the ICRC over the bytes it reads, so the ICRC is good; only the end-to-end TCP checksum could tell, and the skip removed it.`],
-    },
-    {
-      title: 'The cost of the design, in the machine: the shortest counterexample to endToEndIntegrity (ib-crc-negotiation)',
-      columns: ['step', 'event', 'negotiation', 'packet', 'fate'],
-      rows: replayCostWitness().map((w) => [w.step, w.event, w.negotiated, w.packet, w.outcome]),
-      notes: ["Both ends capable: the REQ and REP both carry the flag, A skips, B marks CHECKSUM_PARTIAL; a corruption in B's memory before delivery is then delivered as good data."],
-    },
-  ];
 }
 
 const PLOT_SIZES = [1024, 2048, 4096, 8192, 16384, 32768, MSS];

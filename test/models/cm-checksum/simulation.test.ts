@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { spec } from '../../../models/cm-checksum/index.js';
 import { variants } from '../../../models/cm-checksum/variants.js';
 import { negotiate } from '../../../src/sim/cm-checksum/negotiate.js';
-import { sensitivity } from '../../../src/sim/cm-checksum/simulation.js';
+import { sensitivity } from '../../../src/sim/cm-checksum/sensitivity.js';
 import { foldedChecksumNs } from '../../../src/sim/cm-checksum/costs.js';
 import { detectionRates } from '../../../properties/cm-checksum/detection-rates.js';
 import { runStream, rxNsPerByte } from '../../../src/sim/cm-checksum/stream.js';
