@@ -5,6 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { AnyStateNode } from 'xstate';
+import { check } from '../../../src/explore/check.js';
+import { ParamError } from '../../../src/errors/param-error.js';
 import { checkParams } from '../../../src/model/params.js';
 import { KERNEL_2008 } from '../../../models/rc-connection/behaviour.js';
 import { params } from '../../../models/rc-connection/params.js';
@@ -139,6 +141,13 @@ describe('rc-connection: the bugs and versions, shortest counterexamples', () =>
     const t = violation(checked('flaky-peer'), 'reconnectsAfterError')!;
     expect(labels(t)).toEqual(['APP_SEND', 'APP_SEND', 'APP_SEND', 'START', 'REJ_RECEIVED', 'APP_SEND', 'START', 'REJ_RECEIVED']);
     expect(t.loop).toEqual({ start: 8, stutter: true, from: 5 });
+  });
+});
+
+describe('rc-connection: parameters', () => {
+  test('ring sizes must be powers of two, as the kernel rounds them and tx_head & (sendq_size - 1) needs', () => {
+    expect(() => check(spec, { variant: 'copybreak-2008', params: { sendq_size: 6 } })).toThrow(ParamError);
+    expect(() => check(spec, { variant: 'copybreak-2008', params: { recvq_size: 3 } })).toThrow(/recvq_size' of model 'rc-connection' is 3, but must be a power of two/);
   });
 });
 
