@@ -72,6 +72,9 @@ export const truesizeIsMemoryHeld: Inv = {
   name: 'truesizeIsMemoryHeld',
   doc: 'Every delivered skb\'s truesize is at least its length and equals the memory it really pins: its skb structures plus the whole of each buffer it holds.',
   holds: ({ context: c }) => c.sock.every((s) => s.truesize >= s.len && s.truesize === s.held),
+  // A finding in 3.13+, 3.14 and build_skb (an accounting convention the versions chose), not a
+  // fault that ends the run: the rest of their behaviour must still be checked.
+  expandViolations: true,
 };
 
 export const invariants: readonly Inv[] = [

@@ -96,7 +96,10 @@ describe('virtqueue-rx: the stories, shortest first', () => {
 
   test('no refill_work: a ring drained by traffic and a failed NAPI refill stays dry (lasso of 6)', () => {
     const t = counterexample('no-refill-work', 'dryRingIsRefilled');
-    expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(4500)', 'DEVICE_RX(60)', 'RECEIVE', 'RECEIVE', 'NAPI_COMPLETE_OOM(0)']);
+    // Two packets (of either order) take all four buffers, so the ring is empty when the refill fails.
+    const s = shape(t);
+    expect([s[0], ...s.slice(3)]).toEqual(['OPEN', 'RECEIVE', 'RECEIVE', 'NAPI_COMPLETE_OOM(0)']);
+    expect(s.slice(1, 3).sort()).toEqual(['DEVICE_RX(4500)', 'DEVICE_RX(60)']);
     expect(t.loop?.stutter).toBe(true);
   });
 
