@@ -13,6 +13,8 @@ export class OracleFailure extends Error {
 
 export class FrameOracle {
   private readonly sent = new Map<number, Uint8Array>();
+  /** Every frame ever stamped, read or not (for `isFrame`). */
+  private readonly all = new Map<number, Uint8Array>();
   private nextSeq = 1;
   private lastRead = 0;
   readCount = 0;
@@ -26,8 +28,19 @@ export class FrameOracle {
     const f = new Uint8Array(frame);
     new DataView(f.buffer).setUint32(14, this.nextSeq, true);
     this.sent.set(this.nextSeq, f);
+    this.all.set(this.nextSeq, f);
     this.nextSeq++;
     return f;
+  }
+
+  /** Whether `bytes` are exactly one frame the device was given (by its stamp, then byte for byte). */
+  isFrame(bytes: Uint8Array): boolean {
+    if (bytes.length < 18) return false;
+    const seq = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(14, true);
+    const want = this.all.get(seq);
+    if (!want || want.length !== bytes.length) return false;
+    for (let i = 0; i < want.length; i++) if (want[i] !== bytes[i]) return false;
+    return true;
   }
 
   read(bytes: Uint8Array): void {

@@ -6,13 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { fc } from '@fast-check/vitest';
-import {
-  MERGE_BUFFER_LEN,
-  NUM_BUFFERS_OFFSET,
-  buildSkbSize,
-  ewmaAdd,
-  mergeableBufLen,
-} from '../../../models/virtqueue-rx/kernel.js';
+import { NUM_BUFFERS_OFFSET, VNET_HDR_MRG_LEN, align, buildSkbSize, ewmaAdd, mergeableBufLen } from '../../../models/virtqueue-rx/kernel.js';
 import { variants, V3_13, DALTON_2613AF0E } from '../../../models/virtqueue-rx/variants.js';
 import { params, type VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
 import { checkParams, defaultParams } from '../../../src/model/params.js';
@@ -25,11 +19,13 @@ const kernel: VirtqueueRxParams = { ...defaultParams(params), ringSize: 8, start
 
 describe('virtqueue-rx implementation parts', () => {
   test('kernel arithmetic: MERGE_BUFFER_LEN, the 3.14 buffer length range, ewma_add, build_skb size', () => {
-    expect(MERGE_BUFFER_LEN).toBe(1536);
-    expect(mergeableBufLen(0)).toBe(1536);
-    expect(mergeableBufLen(1514)).toBe(1536);
-    expect(mergeableBufLen(1700)).toBe(1792);
-    expect(mergeableBufLen(65549)).toBe(4096);
+    const p = defaultParams(params);
+    // MERGE_BUFFER_LEN = ALIGN(GOOD_PACKET_LEN + sizeof(virtio_net_hdr_mrg_rxbuf), L1_CACHE_BYTES).
+    expect(p.mergeBufferLen).toBe(align(p.goodPacketLen + VNET_HDR_MRG_LEN, 64));
+    expect(mergeableBufLen(p, 0)).toBe(1536);
+    expect(mergeableBufLen(p, 1514)).toBe(1536);
+    expect(mergeableBufLen(p, 1700)).toBe(1792);
+    expect(mergeableBufLen(p, 65549)).toBe(4096);
     expect(ewmaAdd(0, 4500)).toBe(4500);
     expect(ewmaAdd(4500, 60)).toBe(Math.floor((4500 * 63 + 60) / 64));
     expect(buildSkbSize(1526)).toBe(1536 + 320);
