@@ -18,15 +18,19 @@ import { FrameOracle } from './oracle.js';
 
 export class RxHarness {
   readonly rx: VirtnetRx;
-  readonly oracle = new FrameOracle();
+  readonly oracle: FrameOracle;
   private readonly succ?: XStateSuccessors;
   snapshot?: AnyMachineSnapshot;
+  /** Machine events of each type applied (to show what a run exercised). */
+  readonly applied = new Map<string, number>();
 
   constructor(
     readonly b: Behaviour,
     readonly p: VirtqueueRxParams,
     lockstep: boolean,
+    strictOracle = true,
   ) {
+    this.oracle = new FrameOracle(strictOracle);
     this.rx = new VirtnetRx(b, p);
     if (lockstep) {
       this.succ = new XStateSuccessors(instantiate(p, b));
@@ -106,6 +110,7 @@ export class RxHarness {
   apply(e: VirtqueueRxEvent, frame?: Uint8Array): void {
     const rx = this.rx;
     const m = this.succ ? this.machineEvent(e) : e;
+    this.applied.set(m.type, (this.applied.get(m.type) ?? 0) + 1);
     switch (e.type) {
       case 'OPEN':
         rx.open();
