@@ -6,7 +6,27 @@
  */
 import { describe, expect, test } from 'vitest';
 import { fc } from '@fast-check/vitest';
-import { NUM_BUFFERS_OFFSET, VNET_HDR_MRG_LEN, align, buildSkbSize, ewmaAdd, mergeableBufLen } from '../../../models/virtqueue-rx/kernel.js';
+import {
+  MIN_RX_LEN,
+  NSKB_TRUESIZE,
+  NUM_BUFFERS_OFFSET,
+  VNET_HDR_MRG_LEN,
+  align,
+  buildSkbSize,
+  ewmaAdd,
+  headSkbTruesize,
+  mergeableBufLen,
+} from '../../../models/virtqueue-rx/kernel.js';
+import {
+  FRAG_LIST_SKB_TRUESIZE,
+  HDR_MRG,
+  NUM_BUFFERS_AT,
+  SHORT_PACKET,
+  buildSkbBytes,
+  copySkbTruesize,
+  ewmaAddSample,
+  ewmaBufferLen,
+} from '../../../src/impl/virtqueue-rx/sizes.js';
 import { variants, V3_13, DALTON_2613AF0E } from '../../../models/virtqueue-rx/variants.js';
 import { params, type VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
 import { checkParams, defaultParams } from '../../../src/model/params.js';
@@ -54,14 +74,53 @@ describe('virtqueue-rx implementation parts', () => {
     expect(rx.read()).toEqual(frame);
   });
 
-  test('missing buffer: a device that publishes 1 of 3 entries makes 3.13 drop the packet, not fault', () => {
+  test('missing buffer: a device that publishes 1 of 3 entries makes 3.13 drop the packet (rx_length_errors and err_buf\'s rx_dropped), not fault', () => {
     const rx = new VirtnetRx(V3_13, kernel);
     rx.open();
     rx.device.publishShort = 1;
     expect(rx.deviceRx(frameBytes(4000, 9))).toBe(3);
     expect(rx.receive()).toBeNull();
-    expect(rx.stats.rxLengthErrors).toBe(1);
+    expect(rx.stats).toMatchObject({ rxLengthErrors: 1, rxDropped: 1 });
+    // One frame, counted in two statistics, is one drop.
+    expect(rx.dropped).toBe(1);
     expect(rx.sock).toHaveLength(0);
+    const v312 = new VirtnetRx(variants.find((v) => v.name === 'v3.12')!.behaviour, kernel);
+    v312.open();
+    v312.device.publishShort = 1;
+    v312.deviceRx(frameBytes(6000, 9));
+    v312.receive();
+    // ≤3.12 returns -EINVAL from receive_mergeable: rx_length_errors only.
+    expect(v312.stats).toMatchObject({ rxLengthErrors: 1, rxDropped: 0 });
+  });
+
+  test('coalescing without its truesize (seeded): a 64 KiB frame in 32 KiB pages is charged less than its length', () => {
+    const charged = (b: typeof V3_13) => {
+      const rx = new VirtnetRx(b, { ...kernel, ringSize: 64 });
+      rx.open();
+      rx.deviceRx(frameBytes(65549, 5));
+      return rx.receive()!;
+    };
+    const ok = charged(V3_13);
+    expect(ok.truesize).toBeGreaterThanOrEqual(ok.len);
+    const bug = charged(variants.find((v) => v.name === 'coalesce-not-charged')!.behaviour);
+    expect(bug.len).toBe(65549);
+    expect(bug.truesize).toBeLessThan(bug.len);
+  });
+
+  test('the implementation\'s own size arithmetic agrees with the model\'s', () => {
+    const p = defaultParams(params);
+    for (let len = 24; len <= 4096; len += 7) expect(buildSkbBytes(len)).toBe(buildSkbSize(len));
+    for (let avg = 0; avg <= 70000; avg += 97) expect(ewmaBufferLen(avg, p)).toBe(mergeableBufLen(p, avg));
+    let a = 0;
+    let b = 0;
+    for (const v of [4500, 60, 60, 65549, 1514, 1514, 60]) {
+      a = ewmaAddSample(a, v);
+      b = ewmaAdd(b, v);
+      expect(a).toBe(b);
+    }
+    expect(copySkbTruesize(128)).toBe(headSkbTruesize(128));
+    expect(FRAG_LIST_SKB_TRUESIZE).toBe(NSKB_TRUESIZE);
+    expect([HDR_MRG, NUM_BUFFERS_AT, SHORT_PACKET]).toEqual([VNET_HDR_MRG_LEN, NUM_BUFFERS_OFFSET, MIN_RX_LEN]);
   });
 
   test('2613af0e: an MTU frame needs two 1518-byte pieces, because the 12-byte header was not counted', () => {
