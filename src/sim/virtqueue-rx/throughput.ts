@@ -9,7 +9,7 @@
 import { copyNs, type HostCosts } from '../cost-model.js';
 import { EventQueue } from '../event-queue.js';
 import { Server } from '../server.js';
-import { VNET_HDR_MRG_LEN } from '../../../models/virtqueue-rx/kernel.js';
+import { HDR_MRG } from '../../impl/virtqueue-rx/sizes.js';
 import type { Behaviour } from '../../../models/virtqueue-rx/behaviour.js';
 import type { PacketAccount } from './accounting.js';
 import type { VirtioCosts } from './costs.js';
@@ -48,7 +48,7 @@ export function priceRun(acc: readonly PacketAccount[], h: HostCosts, v: VirtioC
       h.rxPacketNs +
       extraGuestNs +
       userCopy;
-    const hostNs = v.vhostPerPacketNs + a.buffers * v.vhostPerDescNs + copyNs(h, a.len + VNET_HDR_MRG_LEN);
+    const hostNs = v.vhostPerPacketNs + a.buffers * v.vhostPerDescNs + copyNs(h, a.len + HDR_MRG);
     return { guestNs, refillPerBufferNs, hostNs };
   });
 }
