@@ -13,6 +13,8 @@ import { XStateSuccessors } from '../../../src/explore/xstate-successors.js';
 import { checkParams } from '../../../src/model/params.js';
 import type { Ctx } from '../../../models/virtqueue-rx/context.js';
 import type { VirtqueueRxEvent } from '../../../models/virtqueue-rx/events.js';
+import { fc } from '@fast-check/vitest';
+import { ringIndicesOrdered, ringRepresentationConsistent } from '../../../properties/virtqueue-rx/invariants.js';
 
 const results = modelSuite(spec);
 
@@ -224,5 +226,25 @@ describe('virtqueue-rx: the stories, shortest first', () => {
   test('v3.12 needs no frag_list and never drops an honest packet at the check bounds', () => {
     expect(verdict('v3.12', 'fragListPacket')).toBe('unreached');
     expect(verdict('v3.12', 'fragsWithinMaxSkbFrags')).toBe('holds');
+  });
+
+  test('the machine\'s ring bookkeeping matches its indices on random walks of every variant, up to a ring-order violation', () => {
+    for (const v of spec.variants) {
+      const p = { ...checkParams(spec.params), ...v.params };
+      const inst = spec.instantiate(p, v.behaviour);
+      const succ = new XStateSuccessors(inst);
+      fc.assert(
+        fc.property(fc.array(fc.nat(), { maxLength: 25 }), (choices) => {
+          let s = succ.initial()[0];
+          for (const k of choices) {
+            const moves = inst.events(s).map((e) => succ.step(s, e)).filter((n) => succ.key(n) !== succ.key(s));
+            if (moves.length === 0 || !ringIndicesOrdered.holds(s, p)) return;
+            s = moves[k % moves.length];
+            if (ringIndicesOrdered.holds(s, p)) expect(ringRepresentationConsistent(s.context as Ctx, p), v.name).toBe(true);
+          }
+        }),
+        { seed: 7, numRuns: 10 },
+      );
+    }
   });
 });
