@@ -97,7 +97,7 @@ export const params: ParamDecls<VirtqueueRxParams> = {
     max: 32768,
     doc: 'Size of the page the page-frag allocator carves buffers from.',
     source: 'net/core/sock.c skb_page_frag_refill: order-3 (32 KiB) compound page, falling back to one 4 KiB page (read in a 4.x copy; kernel-facts §3.3 marks the 32 KiB preference [I])',
-    why: 'The order-0 fallback: two 1536-byte buffers and a 1024-byte hole per page, so the hole rule of 3.13 and page boundaries between consecutive buffers occur within four buffers.',
+    why: 'The order-0 fallback: two 1536-byte buffers and a 1024-byte tail per page (the hole fb51879d adds to the second buffer), so the hole rule and page boundaries between consecutive buffers occur within four buffers.',
   },
   smallLen: {
     kind: 'int',
