@@ -45,7 +45,15 @@ export interface Skb {
   /** nr_frags of the head skb, then of each frag_list skb. */
   readonly frags: readonly number[];
   readonly bufs: readonly HeldBuf[];
+  /**
+   * Not one packet of the device's: built from a buffer in the middle of a packet (whose
+   * bytes were read as a header), or holding a later packet's head buffer.
+   */
+  readonly garbled: boolean;
 }
+
+/** Who scheduled refill_work: nobody, virtnet_open's failed fill, or virtnet_poll's. A re-armed work keeps its origin. */
+export type RefillOrigin = 'none' | 'open' | 'napi';
 
 export interface Ctx {
   /** avail->idx: free-running u16, written by the driver. */
@@ -68,8 +76,13 @@ export interface Ctx {
   readonly pages: readonly number[];
   /** rq->mrg_avg_pkt_len internal value (3.14); 0 = no sample yet. */
   readonly ewma: number;
-  /** refill_work is scheduled. */
-  readonly refill: boolean;
+  /** refill_work is scheduled, and by whom. */
+  readonly refill: RefillOrigin;
+  /**
+   * Ghost, true only in the state right after the step that set it: refill_work has just
+   * refilled a ring that virtnet_poll's failed refill had left empty (the deferred refill).
+   */
+  readonly deferred: boolean;
   /** Packets the device may still write (the traffic bound). */
   readonly left: number;
   /** Allocation failures the environment may still inject (the memory-pressure bound). */

@@ -3,7 +3,7 @@
  * functions of (context, event): they copy the context into a draft, apply
  * the kernel's operations to it, and return the canonical result.
  */
-import { canonical, type Ctx, type Entry, type Skb } from './context.js';
+import { canonical, type Ctx, type Entry, type RefillOrigin, type Skb } from './context.js';
 import type { Behaviour } from './behaviour.js';
 import type { VirtqueueRxParams } from './params.js';
 
@@ -18,7 +18,8 @@ export interface Draft {
   frag: { p: number; o: number } | null;
   pages: number[];
   ewma: number;
-  refill: boolean;
+  refill: RefillOrigin;
+  deferred: boolean;
   left: number;
   oom: number;
 }
@@ -28,9 +29,11 @@ export interface Env {
   readonly p: VirtqueueRxParams;
 }
 
+/** A working copy; the transient `deferred` ghost starts false in every step. */
 export function draft(c: Ctx): Draft {
   return {
     ...c,
+    deferred: false,
     ring: [...c.ring],
     sock: [...c.sock],
     pool: [...c.pool],

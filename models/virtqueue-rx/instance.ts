@@ -7,16 +7,16 @@ import { u16Distance } from './kernel.js';
 import type { VirtqueueRxParams } from './params.js';
 import { virtqueueRxMachine } from './virtqueue-rx.machine.js';
 
-export function eventAlphabet(p: VirtqueueRxParams): readonly VirtqueueRxEvent[] {
+export function eventAlphabet(p: VirtqueueRxParams, b: Behaviour): readonly VirtqueueRxEvent[] {
   const partial = <T extends RefillOomEvent['type']>(type: T) =>
     Array.from({ length: p.ringSize }, (_, posted) => ({ type, posted }) as RefillOomEvent);
+  const lengths = [p.smallLen, p.mtuLen, p.gsoLen, ...(b.device === 'oversized' ? [p.oversizeLen] : [])];
   return [
     { type: 'OPEN' },
-    ...partial('OPEN_OOM'),
-    { type: 'DEVICE_RX', len: p.smallLen },
-    { type: 'DEVICE_RX', len: p.mtuLen },
-    { type: 'DEVICE_RX', len: p.gsoLen },
+    ...partial('OPEN_OOM').slice(1),
+    ...lengths.map((len) => ({ type: 'DEVICE_RX', len }) as const),
     { type: 'RECEIVE' },
+    ...Array.from({ length: p.ringSize + 2 }, (_, num) => ({ type: 'RECEIVE_MISPARSE', num }) as const),
     { type: 'RECEIVE_HEAD_OOM' },
     { type: 'RECEIVE_NSKB_OOM' },
     { type: 'NAPI_COMPLETE' },
@@ -31,12 +31,12 @@ export function eventAlphabet(p: VirtqueueRxParams): readonly VirtqueueRxEvent[]
 export function isQuiescent(s: ModelState<Ctx>): boolean {
   const c = s.context;
   return (
-    c.left === 0 && u16Distance(c.lastUsed, c.used) === 0 && c.sock.length === 0 && !c.refill && s.matches('idle')
+    c.left === 0 && u16Distance(c.lastUsed, c.used) === 0 && c.sock.length === 0 && c.refill === 'none' && s.matches('idle')
   );
 }
 
 export function instantiate(p: VirtqueueRxParams, b: Behaviour): ModelInstance {
-  const alphabet = eventAlphabet(p);
+  const alphabet = eventAlphabet(p, b);
   const input: MachineInput = { start: p.startIndex };
   return {
     machine: virtqueueRxMachine(p, b),

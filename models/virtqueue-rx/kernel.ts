@@ -1,10 +1,13 @@
 /**
- * Constants and size arithmetic of drivers/net/virtio_net.c (v3.12 to v3.14)
- * and of the skb layer they call, shared by the machine, the reference
- * implementation and the simulation. Sources: ../shared/reference/kernel-facts.md
- * §3.1 and the driver code cited beside each figure; [I] marks arithmetic on
+ * Structure sizes and size arithmetic of drivers/net/virtio_net.c (v3.12 to
+ * v3.14) and of the skb layer they call, for the machine and the simulation
+ * (the reference implementation has its own, src/impl/virtqueue-rx/sizes.ts,
+ * so that lockstep compares two independent readings). Buffer sizes are
+ * parameters (params.ts). Sources: ../shared/reference/kernel-facts.md §3.1
+ * and the driver code cited beside each figure; [I] marks arithmetic on
  * x86-64 structure sizes that was not re-read in the 3.1x source.
  */
+import type { VirtqueueRxParams } from './params.js';
 
 /** sizeof(struct virtio_net_hdr_mrg_rxbuf): 10-byte virtio_net_hdr + u16 num_buffers (kernel-facts §3.1). */
 export const VNET_HDR_MRG_LEN = 12;
@@ -12,14 +15,6 @@ export const VNET_HDR_MRG_LEN = 12;
 export const NUM_BUFFERS_OFFSET = 10;
 /** sizeof(struct virtio_net_hdr) + ETH_HLEN: receive_buf drops anything shorter as rx_length_errors. */
 export const MIN_RX_LEN = 10 + 14;
-/** PAGE_SIZE on x86. */
-export const PAGE_SIZE = 4096;
-/** GOOD_PACKET_LEN (3.13) = MAX_PACKET_LEN (≤3.12) = ETH_HLEN + VLAN_HLEN + ETH_DATA_LEN. */
-export const GOOD_PACKET_LEN = 14 + 4 + 1500;
-/** MERGE_BUFFER_LEN (3.13 final) = ALIGN(GOOD_PACKET_LEN + 12, L1_CACHE_BYTES = 64). */
-export const MERGE_BUFFER_LEN = align(GOOD_PACKET_LEN + VNET_HDR_MRG_LEN, 64);
-/** MERGEABLE_BUFFER_ALIGN (3.14) = max(L1_CACHE_BYTES, 256). */
-export const MERGEABLE_BUFFER_ALIGN = 256;
 /** RECEIVE_AVG_WEIGHT (3.14): ewma_init(&rq->mrg_avg_pkt_len, 1, 64). */
 export const RECEIVE_AVG_WEIGHT = 64;
 /** SMP_CACHE_BYTES: SKB_DATA_ALIGN rounds to it. */
@@ -82,10 +77,10 @@ export function ewmaAdd(internal: number, val: number): number {
   return Math.floor((internal * RECEIVE_AVG_WEIGHT - internal + val) / RECEIVE_AVG_WEIGHT);
 }
 
-/** get_mergeable_buf_len (3.14): ALIGN(hdr + clamp(ewma, GOOD_PACKET_LEN, PAGE_SIZE - hdr), 256). */
-export function mergeableBufLen(ewma: number): number {
-  const clamped = Math.min(Math.max(ewma, GOOD_PACKET_LEN), PAGE_SIZE - VNET_HDR_MRG_LEN);
-  return align(VNET_HDR_MRG_LEN + clamped, MERGEABLE_BUFFER_ALIGN);
+/** get_mergeable_buf_len (3.14): ALIGN(hdr + clamp(ewma, GOOD_PACKET_LEN, PAGE_SIZE - hdr), MERGEABLE_BUFFER_ALIGN). */
+export function mergeableBufLen(p: VirtqueueRxParams, ewma: number): number {
+  const clamped = Math.min(Math.max(ewma, p.goodPacketLen), p.pageSize - VNET_HDR_MRG_LEN);
+  return align(VNET_HDR_MRG_LEN + clamped, p.mergeableBufferAlign);
 }
 
 /** Free-running 16-bit ring indices: virtio_ring's u16 arithmetic. */

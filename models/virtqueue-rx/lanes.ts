@@ -11,6 +11,7 @@ export const lanes: Lanes = {
       case 'NAPI_COMPLETE':
         return ['driver', 'ring'];
       case 'RECEIVE':
+      case 'RECEIVE_MISPARSE':
         return ['ring', 'driver'];
       case 'RECEIVE_HEAD_OOM':
       case 'RECEIVE_NSKB_OOM':

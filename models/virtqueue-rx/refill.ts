@@ -3,21 +3,22 @@
  * try_fill_recv, and the refill decision at the end of virtnet_poll
  * (kernel-facts §3.3 and §3.4 item 6).
  */
-import { GOOD_PACKET_LEN, MERGE_BUFFER_LEN, PAGE_SIZE, mergeableBufLen, u16 } from './kernel.js';
+import { mergeableBufLen, u16 } from './kernel.js';
 import type { Ctx } from './context.js';
 import { allocPage, getPage, putPage, type Draft, type Env } from './driver-ops.js';
 
 /** The length add_recvbuf_mergeable asks for, before any hole is added. */
 export function postLength(env: Env, ewma: number): number {
+  const { p } = env;
   switch (env.b.bufLen) {
     case 'page':
-      return PAGE_SIZE;
+      return p.pageSize;
     case 'max-packet-len':
-      return GOOD_PACKET_LEN;
+      return p.goodPacketLen;
     case 'merge-buffer-len':
-      return MERGE_BUFFER_LEN;
+      return p.mergeBufferLen;
     case 'ewma':
-      return mergeableBufLen(ewma);
+      return mergeableBufLen(p, ewma);
   }
 }
 
@@ -45,20 +46,23 @@ function addRecvbuf(d: Draft, env: Env): void {
   if (env.b.buffers === 'page') {
     // get_a_page: the most recently given-back page of rq->pages, else alloc_page.
     const p = d.pool.length > 0 ? d.pool.shift()! : allocPage(d);
-    entry = { p, o: 0, sz: PAGE_SIZE, ts: PAGE_SIZE, len: 0, nb: 0 };
+    entry = { p, o: 0, sz: env.p.pageSize, ts: env.p.pageSize, len: 0, nb: 0 };
   } else {
     const len = postLength(env, d.ewma);
     pageFragRefill(d, env, len);
     const f = d.frag!;
     const o = f.o;
     getPage(d, f.p);
-    f.o += len;
     let sz = len;
-    const hole = env.p.pageFragSize - f.o;
-    if (env.b.holeToLastBuffer && hole < len) {
-      // "add the remaining space to the current buffer"; not included in the truesize hint.
-      sz += hole;
-      f.o += hole;
+    // The seeded bug leaves alloc_frag.offset where it was: the next buffer is this piece again.
+    if (env.b.fragOffsetAdvances) {
+      f.o += len;
+      const hole = env.p.pageFragSize - f.o;
+      if (env.b.holeToLastBuffer && hole < len) {
+        // "add the remaining space to the current buffer"; not included in the truesize hint.
+        sz += hole;
+        f.o += hole;
+      }
     }
     entry = { p: f.p, o, sz, ts: len, len: 0, nb: 0 };
   }

@@ -25,8 +25,8 @@ export const copiedPacket: G = {
 
 export const deferredRefill: G = {
   name: 'deferredRefill',
-  doc: 'After traffic emptied the ring, an allocation failure in the NAPI refill left refill_work scheduled with nothing posted: the refill is deferred to process context.',
-  reached: ({ context: c }, p) => c.refill && c.ring.length === 0 && c.left < p.packets,
+  doc: 'refill_work (process context, GFP_KERNEL) has just refilled a ring that virtnet_poll\'s failed GFP_ATOMIC refill left empty: the refill deferred by 3161e453.',
+  reached: ({ context: c }) => c.deferred,
 };
 
 export const goals: readonly G[] = [fragListPacket, buildSkbPacket, copiedPacket, deferredRefill];

@@ -4,26 +4,23 @@
  * used entries, read from the header the device wrote, with each version's
  * frag limit, coalescing, truesize and error path.
  */
-import {
-  GOOD_PACKET_LEN,
-  MIN_RX_LEN,
-  NSKB_TRUESIZE,
-  NUM_BUFFERS_OFFSET,
-  PAGE_SIZE,
-  SKB_SHINFO_SIZE,
-  SKB_STRUCT_SIZE,
-  VNET_HDR_MRG_LEN,
-  buildSkbSize,
-  buildSkbTruesize,
-  ewmaAdd,
-  headSkbTruesize,
-} from '../../../models/virtqueue-rx/kernel.js';
 import type { Behaviour } from '../../../models/virtqueue-rx/behaviour.js';
 import type { VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
 import type { PhysMem } from './phys-mem.js';
 import type { BufferSupply, RxBuf } from './refill.js';
 import type { SkBuff, SkbRegistry } from './skb.js';
 import type { VirtqueueDriver } from './vring.js';
+import {
+  FRAG_LIST_SKB_TRUESIZE,
+  HDR_MRG,
+  NUM_BUFFERS_AT,
+  SHARED_INFO,
+  SHORT_PACKET,
+  buildSkbBytes,
+  buildSkbCharge,
+  copySkbTruesize,
+  ewmaAddSample,
+} from './sizes.js';
 
 /** Allocation failures armed by the environment; each is consumed when that allocation is attempted. */
 export interface ArmedFaults {
@@ -47,10 +44,18 @@ export interface RxContext {
   readonly stats: RxStats;
 }
 
-function truesizeOf(b: Behaviour, buf: RxBuf, len: number): number {
-  if (b.truesize === 'page-size') return PAGE_SIZE;
-  if (b.truesize === 'max-packet-len') return GOOD_PACKET_LEN;
-  return Math.max(len, buf.ts);
+/** The truesize each version passes to skb_add_rx_frag for one buffer. */
+function truesizeOf(x: RxContext, buf: RxBuf, len: number): number {
+  switch (x.b.truesize) {
+    case 'page-size':
+      return x.p.pageSize;
+    case 'max-packet-len':
+      return x.p.goodPacketLen;
+    case 'posted':
+      return buf.ts;
+    case 'max-len-posted':
+      return Math.max(len, buf.ts);
+  }
 }
 
 /** ≤3.12 gives a whole page back to rq->pages; a page frag is put. */
@@ -63,17 +68,18 @@ function release(x: RxContext, buf: RxBuf): void {
 function pageToSkb(x: RxContext, buf: RxBuf, len: number, fail: boolean): SkBuff | null {
   const { b, p, mem, skbs } = x;
   const page = mem.bytes(buf.page);
-  const data = len - VNET_HDR_MRG_LEN;
-  const skbSize = buildSkbSize(len);
-  if (b.buildSkb && data > p.goodCopyLen && skbSize <= PAGE_SIZE) {
+  const data = len - HDR_MRG;
+  const skbSize = buildSkbBytes(len);
+  if (b.buildSkb && data > p.goodCopyLen && skbSize <= p.pageSize) {
     if (fail) return null;
-    const skb = skbs.buildOnPage(buf.page, buf.offset, skbSize - SKB_SHINFO_SIZE);
-    skb.cb.set(page.subarray(buf.offset, buf.offset + VNET_HDR_MRG_LEN));
-    skb.linearOff = buf.offset + VNET_HDR_MRG_LEN;
+    const skb = skbs.buildOnPage(buf.page, buf.offset, skbSize - SHARED_INFO);
+    skb.cb.set(page.subarray(buf.offset, buf.offset + HDR_MRG));
+    skb.linearOff = buf.offset + HDR_MRG;
     skb.linearLen = data;
     skb.len = data;
-    skb.truesize = buildSkbTruesize(skbSize);
-    skb.held = SKB_STRUCT_SIZE + buf.size;
+    skb.truesize = buildSkbCharge(skbSize);
+    // Memory pinned: the sk_buff (as build_skb charges it) and the whole buffer.
+    skb.held = buildSkbCharge(0) + buf.size;
     skb.bufs.push({ p: buf.page, o: buf.offset, end: buf.offset + len, ref: 1 });
     // The seed's `if (page && !frag) give_pages(rq, page)`; the bug drops `&& !frag`.
     if (b.givePageAfterBuildSkb) x.supply.givePage(buf.page);
@@ -81,20 +87,20 @@ function pageToSkb(x: RxContext, buf: RxBuf, len: number, fail: boolean): SkBuff
   }
   if (fail) return null;
   const skb = skbs.allocSlab();
-  skb.cb.set(page.subarray(buf.offset, buf.offset + VNET_HDR_MRG_LEN));
+  skb.cb.set(page.subarray(buf.offset, buf.offset + HDR_MRG));
   const copy = Math.min(data, p.goodCopyLen);
   const chunk = (skb.head as { chunk: number }).chunk;
-  const from = buf.offset + VNET_HDR_MRG_LEN;
+  const from = buf.offset + HDR_MRG;
   skbs.slab.data(chunk).set(page.subarray(from, from + copy));
   skb.linearLen = copy;
   skb.len = copy;
-  skb.truesize = skb.held = headSkbTruesize(p.goodCopyLen);
+  skb.truesize = skb.held = copySkbTruesize(p.goodCopyLen);
   const rest = data - copy;
   if (rest > 0) {
-    skb.shinfo.setFrag(0, buf.page, buf.offset + VNET_HDR_MRG_LEN + copy, rest);
+    skb.shinfo.setFrag(0, buf.page, buf.offset + HDR_MRG + copy, rest);
     skb.shinfo.nrFrags = 1;
     skb.len += rest;
-    skb.truesize += truesizeOf(b, buf, len);
+    skb.truesize += truesizeOf(x, buf, len);
     skb.held += buf.size;
     skb.bufs.push({ p: buf.page, o: buf.offset, end: buf.offset + len, ref: 1 });
   } else {
@@ -103,20 +109,27 @@ function pageToSkb(x: RxContext, buf: RxBuf, len: number, fail: boolean): SkBuff
   return skb;
 }
 
-/** receive_buf for the next used entry. Returns the delivered skb, or null when the packet was dropped. */
+/**
+ * receive_buf for the next used entry, as the kernel writes it: num_buffers
+ * is whatever the buffer's bytes 10–11 hold (payload, for a buffer stranded
+ * in the middle of a packet) and is an int, so 0 makes `while (--num_buf)`
+ * run until the used entries run out. Returns the delivered skb, or null
+ * when nothing was delivered.
+ */
 export function receiveBuf(x: RxContext, faults: ArmedFaults): SkBuff | null {
   const { b, p, mem, vq, skbs, stats } = x;
   const first = vq.getBuf();
   if (!first) return null;
   const { token: head, len } = first;
-  if (len < MIN_RX_LEN) {
+  if (len < SHORT_PACKET) {
     stats.rxLengthErrors++;
     release(x, head);
     return null;
   }
-  // The kernel reads num_buffers as an int and loops `while (--num_buf)`.
-  let numBuf = new DataView(mem.bytes(head.page).buffer).getUint16(head.offset + NUM_BUFFERS_OFFSET, true);
-  const drain = () => {
+  let numBuf = new DataView(mem.bytes(head.page).buffer).getUint16(head.offset + NUM_BUFFERS_AT, true);
+  const more = () => (b.numBufLoop === 'pre-decrement' ? --numBuf !== 0 : numBuf-- !== 0);
+  // err_skb's drain, always `while (--num_buf)`; err_buf counts rx_dropped.
+  const errSkb = () => {
     while (--numBuf !== 0) {
       const r = vq.getBuf();
       if (!r) {
@@ -125,16 +138,17 @@ export function receiveBuf(x: RxContext, faults: ArmedFaults): SkBuff | null {
       }
       mem.put(r.token.page);
     }
+    stats.rxDropped++;
   };
   const failHead = faults.head;
   faults.head = false;
   const skb = pageToSkb(x, head, len, failHead);
   if (!skb) {
-    stats.rxDropped++;
     if (b.drainOnError) {
       mem.put(head.page);
-      drain();
+      errSkb();
     } else {
+      stats.rxDropped++;
       release(x, head);
     }
     return null;
@@ -142,17 +156,20 @@ export function receiveBuf(x: RxContext, faults: ArmedFaults): SkBuff | null {
 
   let curr = skb;
   const dropSkb = () => skbs.free(skb);
-  while (--numBuf !== 0) {
+  while (more()) {
     const nr = curr.shinfo.nrFrags;
     if (b.pastMaxFrags === 'drop' && nr >= p.maxSkbFrags) {
+      // ≤3.12 "packet too long": receive_mergeable returns -EINVAL, receive_buf frees the skb.
       stats.rxLengthErrors++;
       dropSkb();
-      if (b.drainOnError) drain();
+      if (b.drainOnError) errSkb();
       return null;
     }
     const r = vq.getBuf();
     if (!r) {
+      // "rx error: %d buffers out of %d missing": rx_length_errors; from 3.13 err_buf also counts rx_dropped.
       stats.rxLengthErrors++;
+      if (b.drainOnError) stats.rxDropped++;
       dropSkb();
       return null;
     }
@@ -161,10 +178,12 @@ export function receiveBuf(x: RxContext, faults: ArmedFaults): SkBuff | null {
     if (b.pastMaxFrags === 'frag-list' && slot === p.maxSkbFrags) {
       if (faults.nskb) {
         faults.nskb = false;
-        stats.rxDropped++;
         if (b.drainOnError) {
           mem.put(buf.page);
-          drain();
+          errSkb();
+        } else {
+          // 2613af0e: -ENOMEM with rx_dropped; the buffer just fetched is neither attached nor put.
+          stats.rxDropped++;
         }
         dropSkb();
         return null;
@@ -173,26 +192,28 @@ export function receiveBuf(x: RxContext, faults: ArmedFaults): SkBuff | null {
       if (curr === skb) skb.shinfo.fragList = nskb.id;
       else curr.next = nskb;
       curr = nskb;
-      skb.truesize += NSKB_TRUESIZE;
-      skb.held += NSKB_TRUESIZE;
+      skb.truesize += FRAG_LIST_SKB_TRUESIZE;
+      skb.held += FRAG_LIST_SKB_TRUESIZE;
       slot = 0;
     }
-    const ts = truesizeOf(b, buf, r.len);
+    const ts = truesizeOf(x, buf, r.len);
     skb.len += r.len;
-    skb.truesize += ts;
     skb.held += buf.size;
     const prev = slot > 0 ? curr.shinfo.frag(slot - 1) : null;
     if (b.coalesce && prev && prev.page === buf.page && prev.offset + prev.size === buf.offset) {
+      // skb_coalesce_rx_frag; the seeded bug grows the frag without the truesize.
+      if (b.coalesceCharges) skb.truesize += ts;
       mem.put(buf.page);
       curr.shinfo.setFrag(slot - 1, prev.page, prev.offset, prev.size + r.len);
       skb.bufs.push({ p: buf.page, o: buf.offset, end: buf.offset + r.len, ref: 0 });
     } else {
+      skb.truesize += ts;
       curr.shinfo.setFrag(slot, buf.page, buf.offset, r.len);
       curr.shinfo.nrFrags = slot + 1;
       skb.bufs.push({ p: buf.page, o: buf.offset, end: buf.offset + r.len, ref: 1 });
     }
   }
-  if (b.bufLen === 'ewma') x.supply.ewma = ewmaAdd(x.supply.ewma, skb.len);
+  if (b.bufLen === 'ewma') x.supply.ewma = ewmaAddSample(x.supply.ewma, skb.len);
   stats.rxPackets++;
   return skb;
 }

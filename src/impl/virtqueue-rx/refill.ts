@@ -3,9 +3,8 @@
  * the page-frag allocator with the hole rule (≥2613af0e), add_recvbuf_mergeable
  * and try_fill_recv, with allocation failures injected by the caller.
  */
-import { PAGE_SIZE } from '../../../models/virtqueue-rx/kernel.js';
-import { postLength } from '../../../models/virtqueue-rx/refill.js';
 import type { Behaviour } from '../../../models/virtqueue-rx/behaviour.js';
+import { ewmaBufferLen } from './sizes.js';
 import type { VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
 import type { PhysMem } from './phys-mem.js';
 import type { VirtqueueDriver } from './vring.js';
@@ -42,7 +41,21 @@ export class BufferSupply {
   }
 
   private getAPage(): number {
-    return this.pool.length > 0 ? this.pool.shift()! : this.mem.alloc(PAGE_SIZE);
+    return this.pool.length > 0 ? this.pool.shift()! : this.mem.alloc(this.p.pageSize);
+  }
+
+  /** The length add_recvbuf_mergeable asks the allocator for (before any hole). */
+  bufferLen(): number {
+    switch (this.b.bufLen) {
+      case 'page':
+        return this.p.pageSize;
+      case 'max-packet-len':
+        return this.p.goodPacketLen;
+      case 'merge-buffer-len':
+        return this.p.mergeBufferLen;
+      case 'ewma':
+        return ewmaBufferLen(this.ewma, this.p);
+    }
   }
 
   private pageFragRefill(len: number): void {
@@ -64,19 +77,21 @@ export class BufferSupply {
   private carve(): RxBuf {
     if (this.b.buffers === 'page') {
       const page = this.getAPage();
-      return { page, offset: 0, size: PAGE_SIZE, ts: PAGE_SIZE };
+      return { page, offset: 0, size: this.p.pageSize, ts: this.p.pageSize };
     }
-    const len = postLength({ b: this.b, p: this.p }, this.ewma);
+    const len = this.bufferLen();
     this.pageFragRefill(len);
     const f = this.frag!;
     const offset = f.offset;
     this.mem.get(f.page);
-    f.offset += len;
     let size = len;
-    const hole = f.size - f.offset;
-    if (this.b.holeToLastBuffer && hole < len) {
-      size += hole;
-      f.offset += hole;
+    if (this.b.fragOffsetAdvances) {
+      f.offset += len;
+      const hole = f.size - f.offset;
+      if (this.b.holeToLastBuffer && hole < len) {
+        size += hole;
+        f.offset += hole;
+      }
     }
     return { page: f.page, offset, size, ts: len };
   }

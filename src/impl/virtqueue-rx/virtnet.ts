@@ -6,6 +6,7 @@
  */
 import type { Behaviour } from '../../../models/virtqueue-rx/behaviour.js';
 import type { VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
+import type { RefillOrigin } from '../../../models/virtqueue-rx/context.js';
 import { VirtioNetDevice } from './device.js';
 import { PhysMem } from './phys-mem.js';
 import { BufferSupply, type RxBuf } from './refill.js';
@@ -24,8 +25,10 @@ export class VirtnetRx {
   readonly skbs: SkbRegistry;
   readonly stats: RxStats = { rxPackets: 0, rxDropped: 0, rxLengthErrors: 0 };
   napi: NapiState = 'closed';
-  /** refill_work is scheduled. */
-  refill = false;
+  /** refill_work is scheduled, and by whom (open or the NAPI poll); a re-armed work keeps its origin. */
+  refill: RefillOrigin = 'none';
+  /** Instrumentation: receive_buf calls that delivered nothing (each counted in at least one drop statistic). */
+  dropped = 0;
   /** Delivered skbs (netif_receive_skb) the application has not read yet. */
   readonly sock: SkBuff[] = [];
 
@@ -35,14 +38,14 @@ export class VirtnetRx {
   ) {
     this.ring = new VringLayout(p.ringSize);
     this.vq = new VirtqueueDriver<RxBuf>(this.ring, b.moreUsed, p.startIndex);
-    this.device = new VirtioNetDevice(this.ring, this.mem, p.startIndex);
+    this.device = new VirtioNetDevice(this.ring, this.mem, p.startIndex, b.device);
     this.supply = new BufferSupply(b, p, this.mem);
     this.skbs = new SkbRegistry(this.mem, new HeadSlab(p.maxSkbFrags, 4096, p.goodCopyLen));
   }
 
   /** virtnet_open: try_fill_recv(GFP_KERNEL), refill_work on failure, then virtnet_napi_enable (which schedules a poll). */
   open(failAfter: number | null = null): void {
-    if (!this.supply.fill(this.vq, failAfter)) this.refill = true;
+    if (!this.supply.fill(this.vq, failAfter) && this.refill === 'none') this.refill = 'open';
     this.napi = 'polling';
   }
 
@@ -60,6 +63,7 @@ export class VirtnetRx {
   receive(): SkBuff | null {
     const skb = receiveBuf(this, this.faults);
     if (skb) this.sock.push(skb);
+    else this.dropped++;
     return skb;
   }
 
@@ -72,13 +76,14 @@ export class VirtnetRx {
 
   /** End of virtnet_poll: refill below the threshold (GFP_ATOMIC), then napi_complete. */
   napiComplete(failAfter: number | null = null): void {
-    if (this.refillDue() && !this.supply.fill(this.vq, failAfter) && this.b.refillWorkOnOom) this.refill = true;
+    const oom = this.refillDue() && !this.supply.fill(this.vq, failAfter);
+    if (oom && this.b.refillWorkOnOom && this.refill === 'none') this.refill = 'napi';
     this.napi = 'idle';
   }
 
-  /** refill_work: napi_disable, try_fill_recv(GFP_KERNEL), re-arm on failure, virtnet_napi_enable. */
+  /** refill_work: napi_disable, try_fill_recv(GFP_KERNEL), re-arm on failure (HZ/2), virtnet_napi_enable. */
   refillWork(failAfter: number | null = null): void {
-    this.refill = !this.supply.fill(this.vq, failAfter);
+    if (this.supply.fill(this.vq, failAfter)) this.refill = 'none';
     this.napi = 'polling';
   }
 

@@ -8,7 +8,6 @@
  */
 import type { Behaviour } from '../../../models/virtqueue-rx/behaviour.js';
 import type { VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
-import { mergeableBufLen, u16Distance } from '../../../models/virtqueue-rx/kernel.js';
 import { VirtnetRx } from '../../impl/virtqueue-rx/index.js';
 import { frameBytes } from '../../traffic/ethernet-frames.js';
 
@@ -48,19 +47,6 @@ function counters(rx: VirtnetRx) {
   };
 }
 
-function nextBufLen(rx: VirtnetRx, b: Behaviour): number {
-  switch (b.bufLen) {
-    case 'page':
-      return 4096;
-    case 'max-packet-len':
-      return 1518;
-    case 'merge-buffer-len':
-      return 1536;
-    case 'ewma':
-      return mergeableBufLen(rx.supply.ewma);
-  }
-}
-
 /**
  * The device writes each frame as soon as buffers allow; the driver receives
  * it, the application reads it at once, and virtnet_poll's refill runs at its
@@ -73,7 +59,7 @@ export function account(b: Behaviour, p: VirtqueueRxParams, lengths: readonly nu
   const out: PacketAccount[] = [];
   lengths.forEach((len, i) => {
     const before = counters(rx);
-    const availableBefore = u16Distance(rx.ring.usedIdx, rx.ring.availIdx);
+    const availableBefore = (rx.ring.availIdx - rx.ring.usedIdx) & 0xffff;
     const buffers = rx.deviceRx(frameBytes(len, seed + i));
     if (buffers === 0) throw new Error(`a ${len}-byte frame does not fit the ${p.ringSize}-entry ring of ${availableBefore} buffers`);
     const skb = rx.receive();
@@ -91,12 +77,15 @@ export function account(b: Behaviour, p: VirtqueueRxParams, lengths: readonly nu
     };
     rx.read();
     rx.napiComplete();
-    if (rx.refill) rx.refillWork();
-    rx.napi = 'idle';
+    if (rx.refill !== 'none') {
+      // refill_work re-enables NAPI, whose poll finds nothing and completes.
+      rx.refillWork();
+      rx.napiComplete();
+    }
     const after = counters(rx);
     out.push({
       ...record,
-      nextBufLen: nextBufLen(rx, b),
+      nextBufLen: rx.supply.bufferLen(),
       ops: {
         gets: after.gets - before.gets,
         adds: after.adds - before.adds,

@@ -9,7 +9,7 @@
 import { copyNs, type HostCosts } from '../cost-model.js';
 import { EventQueue } from '../event-queue.js';
 import { Server } from '../server.js';
-import { VNET_HDR_MRG_LEN } from '../../../models/virtqueue-rx/kernel.js';
+import { HDR_MRG } from '../../impl/virtqueue-rx/sizes.js';
 import type { Behaviour } from '../../../models/virtqueue-rx/behaviour.js';
 import type { PacketAccount } from './accounting.js';
 import type { VirtioCosts } from './costs.js';
@@ -23,8 +23,12 @@ export interface PacketCost {
   readonly hostNs: number;
 }
 
-/** Splits the accounted operations into receive work and refill work and prices both. */
-export function priceRun(acc: readonly PacketAccount[], h: HostCosts, v: VirtioCosts): PacketCost[] {
+/**
+ * Splits the accounted operations into receive work and refill work and prices both.
+ * `extraGuestNs` is fixed per-packet guest work the model leaves out (VM exits and
+ * interrupt injection, the rest of the stack, the application), for the sensitivity grid.
+ */
+export function priceRun(acc: readonly PacketAccount[], h: HostCosts, v: VirtioCosts, extraGuestNs = 0): PacketCost[] {
   const adds = acc.reduce((n, a) => n + a.ops.adds, 0);
   const refillNs = acc.reduce(
     (n, a) => n + a.ops.adds * v.guestAddBufNs + a.ops.pageAllocs * h.pageAllocNs + a.ops.compoundAllocs * v.compoundPageAllocNs,
@@ -32,7 +36,7 @@ export function priceRun(acc: readonly PacketAccount[], h: HostCosts, v: VirtioC
   );
   const refillPerBufferNs = adds > 0 ? refillNs / adds : 0;
   return acc.map((a) => {
-    const chunks = a.frags + (a.headCopy > 0 ? 1 : 0);
+    const chunks = copyChunks(a);
     const userCopy = chunks * h.copySetupNs + a.len / h.memcpyBytesPerNs;
     const guestNs =
       a.ops.gets * v.guestGetBufNs +
@@ -42,10 +46,16 @@ export function priceRun(acc: readonly PacketAccount[], h: HostCosts, v: VirtioC
       a.frags * v.addRxFragNs +
       copyNs(h, a.headCopy) +
       h.rxPacketNs +
+      extraGuestNs +
       userCopy;
-    const hostNs = v.vhostPerPacketNs + a.buffers * v.vhostPerDescNs + copyNs(h, a.len + VNET_HDR_MRG_LEN);
+    const hostNs = v.vhostPerPacketNs + a.buffers * v.vhostPerDescNs + copyNs(h, a.len + HDR_MRG);
     return { guestNs, refillPerBufferNs, hostNs };
   });
+}
+
+/** Copy calls to hand a packet to the application: the head's linear bytes, then one per frag. */
+export function copyChunks(a: PacketAccount): number {
+  return a.frags + (a.headCopy > 0 ? 1 : 0);
 }
 
 export interface PipelineResult {

@@ -7,12 +7,26 @@
 import { describe, expect, test } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import {
-  MERGE_BUFFER_LEN,
+  MIN_RX_LEN,
+  NSKB_TRUESIZE,
   NUM_BUFFERS_OFFSET,
+  VNET_HDR_MRG_LEN,
+  align,
   buildSkbSize,
   ewmaAdd,
+  headSkbTruesize,
   mergeableBufLen,
 } from '../../../models/virtqueue-rx/kernel.js';
+import {
+  FRAG_LIST_SKB_TRUESIZE,
+  HDR_MRG,
+  NUM_BUFFERS_AT,
+  SHORT_PACKET,
+  buildSkbBytes,
+  copySkbTruesize,
+  ewmaAddSample,
+  ewmaBufferLen,
+} from '../../../src/impl/virtqueue-rx/sizes.js';
 import { variants, V3_13, DALTON_2613AF0E } from '../../../models/virtqueue-rx/variants.js';
 import { params, type VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
 import { checkParams, defaultParams } from '../../../src/model/params.js';
@@ -25,11 +39,13 @@ const kernel: VirtqueueRxParams = { ...defaultParams(params), ringSize: 8, start
 
 describe('virtqueue-rx implementation parts', () => {
   test('kernel arithmetic: MERGE_BUFFER_LEN, the 3.14 buffer length range, ewma_add, build_skb size', () => {
-    expect(MERGE_BUFFER_LEN).toBe(1536);
-    expect(mergeableBufLen(0)).toBe(1536);
-    expect(mergeableBufLen(1514)).toBe(1536);
-    expect(mergeableBufLen(1700)).toBe(1792);
-    expect(mergeableBufLen(65549)).toBe(4096);
+    const p = defaultParams(params);
+    // MERGE_BUFFER_LEN = ALIGN(GOOD_PACKET_LEN + sizeof(virtio_net_hdr_mrg_rxbuf), L1_CACHE_BYTES).
+    expect(p.mergeBufferLen).toBe(align(p.goodPacketLen + VNET_HDR_MRG_LEN, 64));
+    expect(mergeableBufLen(p, 0)).toBe(1536);
+    expect(mergeableBufLen(p, 1514)).toBe(1536);
+    expect(mergeableBufLen(p, 1700)).toBe(1792);
+    expect(mergeableBufLen(p, 65549)).toBe(4096);
     expect(ewmaAdd(0, 4500)).toBe(4500);
     expect(ewmaAdd(4500, 60)).toBe(Math.floor((4500 * 63 + 60) / 64));
     expect(buildSkbSize(1526)).toBe(1536 + 320);
@@ -58,14 +74,53 @@ describe('virtqueue-rx implementation parts', () => {
     expect(rx.read()).toEqual(frame);
   });
 
-  test('missing buffer: a device that publishes 1 of 3 entries makes 3.13 drop the packet, not fault', () => {
+  test('missing buffer: a device that publishes 1 of 3 entries makes 3.13 drop the packet (rx_length_errors and err_buf\'s rx_dropped), not fault', () => {
     const rx = new VirtnetRx(V3_13, kernel);
     rx.open();
     rx.device.publishShort = 1;
     expect(rx.deviceRx(frameBytes(4000, 9))).toBe(3);
     expect(rx.receive()).toBeNull();
-    expect(rx.stats.rxLengthErrors).toBe(1);
+    expect(rx.stats).toMatchObject({ rxLengthErrors: 1, rxDropped: 1 });
+    // One frame, counted in two statistics, is one drop.
+    expect(rx.dropped).toBe(1);
     expect(rx.sock).toHaveLength(0);
+    const v312 = new VirtnetRx(variants.find((v) => v.name === 'v3.12')!.behaviour, kernel);
+    v312.open();
+    v312.device.publishShort = 1;
+    v312.deviceRx(frameBytes(6000, 9));
+    v312.receive();
+    // ≤3.12 returns -EINVAL from receive_mergeable: rx_length_errors only.
+    expect(v312.stats).toMatchObject({ rxLengthErrors: 1, rxDropped: 0 });
+  });
+
+  test('coalescing without its truesize (seeded): a 64 KiB frame in 32 KiB pages is charged less than its length', () => {
+    const charged = (b: typeof V3_13) => {
+      const rx = new VirtnetRx(b, { ...kernel, ringSize: 64 });
+      rx.open();
+      rx.deviceRx(frameBytes(65549, 5));
+      return rx.receive()!;
+    };
+    const ok = charged(V3_13);
+    expect(ok.truesize).toBeGreaterThanOrEqual(ok.len);
+    const bug = charged(variants.find((v) => v.name === 'coalesce-not-charged')!.behaviour);
+    expect(bug.len).toBe(65549);
+    expect(bug.truesize).toBeLessThan(bug.len);
+  });
+
+  test('the implementation\'s own size arithmetic agrees with the model\'s', () => {
+    const p = defaultParams(params);
+    for (let len = 24; len <= 4096; len += 7) expect(buildSkbBytes(len)).toBe(buildSkbSize(len));
+    for (let avg = 0; avg <= 70000; avg += 97) expect(ewmaBufferLen(avg, p)).toBe(mergeableBufLen(p, avg));
+    let a = 0;
+    let b = 0;
+    for (const v of [4500, 60, 60, 65549, 1514, 1514, 60]) {
+      a = ewmaAddSample(a, v);
+      b = ewmaAdd(b, v);
+      expect(a).toBe(b);
+    }
+    expect(copySkbTruesize(128)).toBe(headSkbTruesize(128));
+    expect(FRAG_LIST_SKB_TRUESIZE).toBe(NSKB_TRUESIZE);
+    expect([HDR_MRG, NUM_BUFFERS_AT, SHORT_PACKET]).toEqual([VNET_HDR_MRG_LEN, NUM_BUFFERS_OFFSET, MIN_RX_LEN]);
   });
 
   test('2613af0e: an MTU frame needs two 1518-byte pieces, because the 12-byte header was not counted', () => {

@@ -1,12 +1,16 @@
 /**
  * The simulation's figures come from the implementation's accounting and the
- * kernel's arithmetic, and the accounting bounds hold or fail per version as
- * the seed's argument says. No timing is asserted.
+ * kernel's arithmetic; the accounting bounds hold or fail per version as the
+ * seed's argument says; the throughput direction the model determines (more
+ * buffers per packet cost more) holds at every point of the cost grids; and
+ * the report's prose quotes its own tables. No timing of this machine is
+ * asserted: throughput is the cost model's arithmetic.
  */
 import { describe, expect, test } from 'vitest';
 import { account } from '../../../src/sim/virtqueue-rx/accounting.js';
-import { SIM_VERSIONS, simulation } from '../../../src/sim/virtqueue-rx/index.js';
+import { SIM_VERSIONS, mtuTable, simulation, throughputTables } from '../../../src/sim/virtqueue-rx/index.js';
 import { ewmaSeries } from '../../../src/sim/virtqueue-rx/ewma.js';
+import { Rng } from '../../../src/sim/rng.js';
 import { params } from '../../../models/virtqueue-rx/params.js';
 import { defaultParams } from '../../../src/model/params.js';
 import { mtuTruesizeWithinTwiceLen, ringHoldsEightGsoPackets } from '../../../properties/virtqueue-rx/bounds.js';
@@ -16,11 +20,17 @@ const version = (n: string) => SIM_VERSIONS.find((v) => v.name === n)!.b;
 const mtu = (n: string) => account(version(n), kernel, new Array(200).fill(1514), 5).slice(50);
 const gso = (n: string) => account(version(n), kernel, new Array(40).fill(65549), 5).slice(5);
 
+/** One report and one throughput run, shared by the tests that read them. */
+let report: ReturnType<typeof simulation.run> | undefined;
+const theReport = () => (report ??= simulation.run({ seed: 9 }));
+let tp: ReturnType<typeof throughputTables> | undefined;
+const theThroughput = () => (tp ??= throughputTables(new Rng(9), SIM_VERSIONS.filter((v) => ['v3.12', '2613af0e', 'v3.13'].includes(v.name))));
+
 describe('virtqueue-rx simulation', () => {
   test('MTU-frame truesize is the kernel arithmetic: 768-byte head skb plus the charge per buffer', () => {
     expect(mtu('v3.12')[0]).toMatchObject({ truesize: 768 + 4096, buffers: 1 });
     expect(mtu('2613af0e')[0]).toMatchObject({ truesize: 768 + 2 * 1518, buffers: 2 });
-    expect(mtu('v3.13')[0]).toMatchObject({ truesize: 768 + 1536, buffers: 1 });
+    expect(mtu('v3.13')[0]).toMatchObject({ truesize: 768 + 1536, held: 768 + 1536, buffers: 1 });
     expect(mtu('build-skb')[0]).toMatchObject({ truesize: 1856 + 256, held: 4096 + 256 });
   });
 
@@ -60,13 +70,38 @@ describe('virtqueue-rx simulation', () => {
     expect(down[down.length - 1][1]).toBe(1536);
   });
 
-  test('the report is deterministic for a seed and carries every table, the plot and findings', () => {
-    const a = simulation.run({ seed: 9 });
-    expect(a.tables.map((t) => t.title)).toHaveLength(5);
-    expect(a.tables[1].rows.map((r) => r[0])).toContain("v3.13, 4 KiB frag pages");
+  test('throughput: 2613af0e is slower than 3.12 at every point of both grids, and 3.13 faster than 2613af0e', () => {
+    const t = theThroughput();
+    for (const x of [...t.copyGrid.flat(), ...t.fixedGrid.flat()]) expect(x).toBeLessThan(0);
+    expect(t.change.get('v3.13')!).toBeGreaterThan(t.change.get('2613af0e')!);
+  });
+
+  test('throughput: the seed\'s 10% needs fixed per-packet work the model leaves out, more than per-packet costs alone suggest', () => {
+    const t = theThroughput();
+    // At the base costs the change shrinks (toward 0) as fixed guest work grows.
+    const base = t.fixedGrid[1];
+    for (let i = 1; i < base.length; i++) expect(base[i]).toBeGreaterThan(base[i - 1]);
+    expect(base[0]).toBeLessThan(-10);
+    expect(t.tenPercentAt).toBeGreaterThan(0);
+    // The pipeline's drop exceeds the per-packet cost ratio: the small ring stalls the guest too.
+    expect(t.change.get('2613af0e')!).toBeLessThan(t.costOnlyChange);
+    expect(t.guestBusy.get('2613af0e')!).toBeLessThan(t.guestBusy.get('v3.12')!);
+    expect(t.tenPercentAt).toBeGreaterThan(t.costOnlyTenPercentAt);
+  });
+
+  test('the report\'s findings quote its tables, and a seed\'s tables repeat exactly', () => {
+    const a = theReport();
+    expect(a.tables).toHaveLength(6);
     expect(a.plots).toHaveLength(1);
-    expect(a.findings.length).toBeGreaterThanOrEqual(5);
-    const b = simulation.run({ seed: 9 });
-    expect(b).toEqual(a);
+    const cell = (table: number, row: string, col: number) => String(a.tables[table].rows.find((r) => r[0] === row)![col]);
+    const text = a.findings.join('\n');
+    expect(text).toContain(`truesize/len is ${cell(0, 'v3.12', 4)} on 3.12`);
+    expect(text).toContain(`${cell(0, '2613af0e', 4)} with Dalton's 1518-byte pieces`);
+    expect(text).toContain(`and ${cell(0, 'v3.13', 4)} from 3.13 on`);
+    expect(text).toContain(`${cell(1, '2613af0e', 1)} buffers per packet instead of ${cell(1, 'v3.12', 1)}`);
+    expect(text).toContain(`holds ${cell(1, '2613af0e', 2)} full-size GSO packets`);
+    expect(text).toContain(`changes by ${cell(2, '2613af0e', 6)} with Dalton's patch`);
+    expect(text).toContain(`in ${cell(1, 'v3.13', 4)} frags on 32 KiB pages`);
+    expect(mtuTable(new Rng(9)).table).toEqual(mtuTable(new Rng(9)).table);
   });
 });

@@ -9,6 +9,12 @@ import { spec } from '../../../models/virtqueue-rx/index.js';
 import type { CheckResult } from '../../../src/explore/result.js';
 import { check } from '../../../src/explore/check.js';
 import type { Trace } from '../../../src/trace/types.js';
+import { XStateSuccessors } from '../../../src/explore/xstate-successors.js';
+import { checkParams } from '../../../src/model/params.js';
+import type { Ctx } from '../../../models/virtqueue-rx/context.js';
+import type { VirtqueueRxEvent } from '../../../models/virtqueue-rx/events.js';
+import { fc } from '@fast-check/vitest';
+import { ringIndicesOrdered, ringRepresentationConsistent } from '../../../properties/virtqueue-rx/invariants.js';
 
 const results = modelSuite(spec);
 
@@ -21,11 +27,12 @@ const result = (variant: string): CheckResult => {
   return r;
 };
 
-/** The events of a trace, written as in the kernel: DEVICE_RX(len), NAPI_COMPLETE_OOM(posted). */
+/** The events of a trace, written as in the kernel: DEVICE_RX(len), NAPI_COMPLETE_OOM(posted), RECEIVE_MISPARSE(num). */
 const shape = (t: Trace): string[] =>
   t.steps.map((s) => {
-    const e = s.event as { type: string; len?: number; posted?: number };
-    return e.type + (e.len !== undefined ? `(${e.len})` : '') + (e.posted !== undefined ? `(${e.posted})` : '');
+    const e = s.event as { type: string; len?: number; posted?: number; num?: number };
+    const arg = e.len ?? e.posted ?? e.num;
+    return e.type + (arg !== undefined ? `(${arg})` : '');
   });
 
 function counterexample(variant: string, property: string): Trace {
@@ -42,7 +49,21 @@ function witness(variant: string, goal: string): Trace {
   return w!.trace;
 }
 
-const last = (t: Trace) => t.steps[t.steps.length - 1].state.context as any;
+const verdict = (variant: string, p: string) => result(variant).verdicts.find((v) => v.property === p)?.verdict;
+const last = (t: Trace) => t.steps[t.steps.length - 1].state.context as Ctx;
+
+/** The machine of a variant stepped through `events` from its initial state (the checker's own semantics). */
+function run(variant: string, events: VirtqueueRxEvent[]) {
+  const v = spec.variants.find((x) => x.name === variant)!;
+  const succ = new XStateSuccessors(spec.instantiate({ ...checkParams(spec.params), ...v.params }, v.behaviour));
+  let s = succ.initial()[0];
+  for (const e of events) {
+    const next = succ.step(s, e);
+    expect(succ.key(next), `${variant}: ${e.type} changes nothing`).not.toBe(succ.key(s));
+    s = next;
+  }
+  return s.context as Ctx;
+}
 
 describe('virtqueue-rx: the stories, shortest first', () => {
   test('build_skb bug: the head page is also given back to rq->pages after one MTU packet (3 steps)', () => {
@@ -52,12 +73,22 @@ describe('virtqueue-rx: the stories, shortest first', () => {
     expect(c.pool).toContain(c.sock[0].bufs[0].p);
   });
 
-  test('2613af0e: a failed head allocation strands the second buffer of an MTU frame (3 steps)', () => {
+  test('2613af0e: a failed head allocation strands the 8-byte remainder of an MTU frame, which the short-packet path frees (3 steps)', () => {
     // 1514 + 12 header bytes do not fit one 1518-byte piece: every full-size frame spans two buffers.
     const t = counterexample('error-path-not-drained', 'packetConsumesExactlyNumBuffers');
     expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(1514)', 'RECEIVE_HEAD_OOM']);
-    const c = last(t);
-    expect(c.ring[0]).toMatchObject({ len: 8, nb: 0 });
+    expect(last(t).ring[0]).toMatchObject({ len: 8, nb: 0 });
+    // len 8 < sizeof(virtio_net_hdr) + ETH_HLEN: "short packet", the piece is put, nothing is delivered.
+    const c = run('error-path-not-drained', [...t.steps.map((s) => s.event as VirtqueueRxEvent), { type: 'RECEIVE' }]);
+    expect(c.sock).toEqual([]);
+    expect(c.lastUsed).toBe(c.used);
+  });
+
+  test('2613af0e: the middle piece of a stranded GSO packet is parsed as a packet and delivered (4 steps)', () => {
+    const t = counterexample('error-path-not-drained', 'deliveredSkbsAreWholePackets');
+    expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(4500)', 'RECEIVE_HEAD_OOM', 'RECEIVE_MISPARSE(1)']);
+    // The second 1518-byte piece minus the 12 payload bytes read as its header.
+    expect(last(t).sock[0]).toMatchObject({ garbled: true, len: 1518 - 12 });
   });
 
   test('2613af0e: a failed frag_list skb loses the fetched buffer\'s page reference (3 steps)', () => {
@@ -65,14 +96,44 @@ describe('virtqueue-rx: the stories, shortest first', () => {
     expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(4500)', 'RECEIVE_NSKB_OOM']);
   });
 
-  test('v3.12 finding: the same stranding when page_to_skb fails on a two-page packet (3 steps)', () => {
-    const t = counterexample('v3.12', 'packetConsumesExactlyNumBuffers');
-    expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(4500)', 'RECEIVE_HEAD_OOM']);
+  test('v3.12 finding: page_to_skb fails on a two-page packet, and its second page is delivered as a packet (3 and 4 steps)', () => {
+    expect(shape(counterexample('v3.12', 'packetConsumesExactlyNumBuffers'))).toEqual(['OPEN', 'DEVICE_RX(4500)', 'RECEIVE_HEAD_OOM']);
+    const t = counterexample('v3.12', 'deliveredSkbsAreWholePackets');
+    expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(4500)', 'RECEIVE_HEAD_OOM', 'RECEIVE_MISPARSE(1)']);
+    // 4512 bytes with the header: 4096 in the first page, 416 in the second, 12 of them read as a header.
+    expect(last(t).sock[0]).toMatchObject({ garbled: true, len: 416 - 12 });
   });
 
-  test('v3.13 drains the packet on every error path', () => {
-    expect(result('v3.13').verdicts.find((v) => v.property === 'packetConsumesExactlyNumBuffers')?.verdict).toBe('holds');
-    expect(result('v3.14-ewma').verdicts.find((v) => v.property === 'packetConsumesExactlyNumBuffers')?.verdict).toBe('holds');
+  test('v3.12 finding: a misread num_buffers of 2 swallows the next packet\'s first buffer', () => {
+    const c = run('v3.12', [
+      { type: 'OPEN' },
+      { type: 'DEVICE_RX', len: 4500 },
+      { type: 'RECEIVE_HEAD_OOM' },
+      { type: 'DEVICE_RX', len: 60 },
+      { type: 'RECEIVE_MISPARSE', num: 2 },
+    ]);
+    expect(c.sock[0]).toMatchObject({ garbled: true, len: 416 - 12 + 72, frags: [2] });
+  });
+
+  test('v3.12 is not frozen by the stranding: the driver goes on, so every used buffer is still consumed', () => {
+    expect(verdict('v3.12', 'everyUsedBufferConsumed')).toBe('holds');
+    expect(verdict('v3.12', 'deadlockFree')).toBe('holds');
+  });
+
+  test('v3.13, fb51879d and 3.14 drain the packet on every error path', () => {
+    for (const v of ['v3.13', 'fb51879d', 'v3.14-ewma']) {
+      expect(verdict(v, 'packetConsumesExactlyNumBuffers')).toBe('holds');
+      expect(verdict(v, 'deliveredSkbsAreWholePackets')).toBe('holds');
+    }
+  });
+
+  test('a faulty device\'s oversized frame takes 3.12\'s "packet too long" drop, which strands the third page (3 and 4 steps)', () => {
+    const t = counterexample('oversized-frame', 'packetConsumesExactlyNumBuffers');
+    expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(9000)', 'RECEIVE']);
+    // 9012 bytes: two full pages, then 820 bytes left on the used ring.
+    expect(last(t).ring[0]).toMatchObject({ len: 9012 - 2 * 4096, nb: 0 });
+    expect(last(t).sock).toEqual([]);
+    expect(shape(counterexample('oversized-frame', 'deliveredSkbsAreWholePackets'))).toEqual(['OPEN', 'DEVICE_RX(9000)', 'RECEIVE', 'RECEIVE_MISPARSE(1)']);
   });
 
   test('frag past MAX_SKB_FRAGS: three 1518-byte pieces without the frag_list give 3 frags (3 steps)', () => {
@@ -94,10 +155,52 @@ describe('virtqueue-rx: the stories, shortest first', () => {
     expect(last(t)).toMatchObject({ lastUsed: 65538, used: 1 });
   });
 
+  test('device overrun: with one buffer posted the device writes a GSO packet through slots past avail->idx (2 steps)', () => {
+    const t = counterexample('device-overrun', 'ringIndicesOrdered');
+    expect(shape(t)).toEqual(['OPEN_OOM(1)', 'DEVICE_RX(4500)']);
+    const c = last(t);
+    expect(c.avail).toBe(65535);
+    expect(c.used).toBe(0);
+  });
+
+  test('alloc_frag.offset not advanced: open posts one piece four times, each with its own page reference (1 step)', () => {
+    const t = counterexample('frag-offset-not-advanced', 'everyBufferHasOneOwner');
+    expect(shape(t)).toEqual(['OPEN']);
+    const c = last(t);
+    expect(new Set(c.ring.map((e) => `${e.p}:${e.o}`)).size).toBe(1);
+    // The references balance (allocator + 4 posts): only the owner count catches it.
+    expect(c.pages).toEqual([5]);
+  });
+
+  test('num_buffers off by one: a packet takes the next packet\'s first buffer (4 steps)', () => {
+    const t = counterexample('num-buffers-off-by-one', 'deliveredSkbsAreWholePackets');
+    expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(60)', 'DEVICE_RX(60)', 'RECEIVE']);
+    expect(last(t).sock[0]).toMatchObject({ garbled: true, len: 60 + 72 });
+  });
+
+  test('coalescing without its truesize: a GSO packet is charged less than its length (3 steps)', () => {
+    const t = counterexample('coalesce-not-charged', 'truesizeCoversLength');
+    expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(4500)', 'RECEIVE']);
+    // Head skb 768 + the first and third buffers; the second, coalesced into the first, is free.
+    expect(last(t).sock[0]).toMatchObject({ len: 4500, truesize: 768 + 2 * 1536 });
+    expect(verdict('v3.13', 'truesizeCoversLength')).toBe('holds');
+  });
+
   test('no refill_work: a ring drained by traffic and a failed NAPI refill stays dry (lasso of 6)', () => {
     const t = counterexample('no-refill-work', 'dryRingIsRefilled');
-    expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(4500)', 'DEVICE_RX(60)', 'RECEIVE', 'RECEIVE', 'NAPI_COMPLETE_OOM(0)']);
+    // Two packets (of either order) take all four buffers, so the ring is empty when the refill fails.
+    const s = shape(t);
+    expect([s[0], ...s.slice(3)]).toEqual(['OPEN', 'RECEIVE', 'RECEIVE', 'NAPI_COMPLETE_OOM(0)']);
+    expect(s.slice(1, 3).sort()).toEqual(['DEVICE_RX(4500)', 'DEVICE_RX(60)']);
     expect(t.loop?.stutter).toBe(true);
+  });
+
+  test('deferred refill: refill_work refills the ring NAPI\'s failed refill left empty (7 steps); never without refill_work', () => {
+    const t = witness('v3.13', 'deferredRefill');
+    expect(shape(t).slice(-2)).toEqual(['NAPI_COMPLETE_OOM(0)', 'REFILL_WORK']);
+    expect(t.steps).toHaveLength(7);
+    expect(last(t).ring).toHaveLength(4);
+    expect(verdict('no-refill-work', 'deferredRefill')).toBe('unreached');
   });
 
   test('build_skb finding: truesize is skb_size + sk_buff while the whole page stays pinned (3 steps)', () => {
@@ -107,21 +210,41 @@ describe('virtqueue-rx: the stories, shortest first', () => {
     expect(last(t).sock[0]).toMatchObject({ truesize: 2112, held: 4352, len: 1514 });
   });
 
-  test('v3.13 finding: an MTU frame in the buffer that got the page\'s 1024-byte hole is charged 1536 (5 steps)', () => {
-    const t = counterexample('v3.13', 'truesizeIsMemoryHeld');
+  test('fb51879d finding: an MTU frame in the buffer that got the page\'s 1024-byte hole is charged 1536 (5 steps); 3.13 has no hole', () => {
+    const t = counterexample('fb51879d', 'truesizeIsMemoryHeld');
     expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(60)', 'DEVICE_RX(1514)', 'RECEIVE', 'RECEIVE']);
     expect(last(t).sock[1]).toMatchObject({ truesize: 768 + 1536, held: 768 + 2560 });
+    expect(verdict('v3.13', 'truesizeIsMemoryHeld')).toBe('holds');
   });
 
-  test('the frag_list is reached in 3.13 despite coalescing, when the packet starts on a hole buffer', () => {
+  test('the frag_list is reached in 3.13 despite coalescing, when the packet starts on a page\'s second buffer', () => {
     const t = witness('v3.13', 'fragListPacket');
     expect(shape(t)).toEqual(['OPEN', 'DEVICE_RX(60)', 'DEVICE_RX(4500)', 'RECEIVE', 'RECEIVE']);
     expect(last(t).sock[1].frags).toEqual([2, 1]);
   });
 
   test('v3.12 needs no frag_list and never drops an honest packet at the check bounds', () => {
-    const verdict = (p: string) => result('v3.12').verdicts.find((v) => v.property === p)?.verdict;
-    expect(verdict('fragListPacket')).toBe('unreached');
-    expect(verdict('fragsWithinMaxSkbFrags')).toBe('holds');
+    expect(verdict('v3.12', 'fragListPacket')).toBe('unreached');
+    expect(verdict('v3.12', 'fragsWithinMaxSkbFrags')).toBe('holds');
+  });
+
+  test('the machine\'s ring bookkeeping matches its indices on random walks of every variant, up to a ring-order violation', () => {
+    for (const v of spec.variants) {
+      const p = { ...checkParams(spec.params), ...v.params };
+      const inst = spec.instantiate(p, v.behaviour);
+      const succ = new XStateSuccessors(inst);
+      fc.assert(
+        fc.property(fc.array(fc.nat(), { maxLength: 25 }), (choices) => {
+          let s = succ.initial()[0];
+          for (const k of choices) {
+            const moves = inst.events(s).map((e) => succ.step(s, e)).filter((n) => succ.key(n) !== succ.key(s));
+            if (moves.length === 0 || !ringIndicesOrdered.holds(s, p)) return;
+            s = moves[k % moves.length];
+            if (ringIndicesOrdered.holds(s, p)) expect(ringRepresentationConsistent(s.context as Ctx, p), v.name).toBe(true);
+          }
+        }),
+        { seed: 7, numRuns: 10 },
+      );
+    }
   });
 });
