@@ -24,13 +24,18 @@ export const MODELLED =
   'the copy-on-write fault a CPU copy then takes; wake-ups and a signal; the exit ' +
   '(issue and wait for the last cookie, purge sk_async_wait_queue, unpin, tcp_cleanup_rbuf, release_sock). Bytes are tracked ' +
   'exactly: user-buffer slot i holds the stream offset that landed there and how (cpu, dma-pending, dma, or lost in a stale frame). ' +
-  'Variants: net-dma-off; net-dma, which is 2.6.32.2 with one fix, the CPU-copy fallback draining the engine and ending the offload ' +
-  '(77873803363c weighed it and rejected it for cost); stale-mapping, which is 2.6.32.2 as shipped; and three seeded bugs.';
+  'The receive window: a segment arrives only while the memory charged to the socket (receive queue, charged skbs on ' +
+  'sk_async_wait_queue, backlog and prequeue) is below sk_rcvbuf, so a read can close the window on itself; the sender is fair. ' +
+  'Variants: net-dma-off; net-dma-2.6.32.2 as shipped, which hangs behind a zero window when the target is more than sk_rcvbuf ' +
+  'holds charged and loses bytes to a stale mapping after a fork; the same with 73852e8151b7 ("NET_DMA: free skbs periodically") and ' +
+  'then also 15c041759bfc ("tcp: flush DMA queue before sk_wait_data if rcv_wnd is zero"), the upstream fixes of the hang; ' +
+  'net-dma-drain-on-fallback, both fixes plus the CPU-copy fallback drain that 77873803363c weighed and rejected, on which every ' +
+  'property holds; and four seeded bugs.';
 
 export const LEFT_OUT =
-  'Later kernels\' tcp_service_net_dma (issue before sleeping, reap on waking): 2.6.32.2 issues only at the exit or past the ' +
-  'driver\'s threshold. Out-of-order segments, loss, the slow path, urgent data, FIN, MSG_TRUNC, nonblocking reads, window and ' +
-  'rcvbuf enforcement: none changes the DMA decision or the early copy\'s stop conditions. The receive timeout, which wakes ' +
+  'Later kernels\' other NET_DMA changes (59ea33a68a90 restricted the early copy to the reader\'s context): the versions are ' +
+  '2.6.32.2 with the named fixes applied. Out-of-order segments, loss, the slow path, urgent data, FIN, MSG_TRUNC, nonblocking ' +
+  'reads, tcp_prune_queue and window scaling: none changes the DMA decision or the early copy\'s stop conditions. The receive timeout, which wakes ' +
   'and breaks exactly as the signal does (-EAGAIN instead of -EINTR) and which iperf does not set. Several readers on one socket ' +
   '(CVE-2019-3837) and descriptor allocation failure. Copy-on-write faults caused by other threads writing into a buffer page: no ' +
   'fix inside TCP survives them (they need mm\'s early copy of pinned pages at fork); the model\'s fault is the one in 77873803363c\'s ' +

@@ -7,8 +7,8 @@
 import type { DmaDecision, TcpDmaContext } from '../context.js';
 import type { TcpDmaParams } from '../params.js';
 import type { TcpDmaBehaviour } from '../variants.js';
-import { dmaBound, processInReader, rcvEstablished } from './rcv-established.js';
-import { cpuWrite, dmaWrite, draft, issueAll } from './user-buffer.js';
+import { dmaBound, processInReader, rcvEstablished, windowOpen } from './rcv-established.js';
+import { cpuWrite, dmaWrite, drain, draft, issueAll, reapCompleted } from './user-buffer.js';
 
 /** sock_rcvlowat: waitall ? len : min(sk_rcvlowat, len), at least 1 (include/net/sock.h). */
 export function sockRcvlowat(c: TcpDmaContext): number {
@@ -58,7 +58,9 @@ export function copySkb(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams):
   const used = Math.min(skb.len - offset, c.len);
   let copiedEarly = false;
   if (dmaBound(c, b)) {
+    // Queued skbs passed tcp_checksum_complete_user (or the NIC) before queueing: the copy is of verified data.
     dmaWrite(c, seq, used, skb.seq, 'loop', true, p.ioatPendingLevel);
+    if (b.freeSkbsPeriodically) issueAll(c); // dma_async_memcpy_issue_pending after each copy (73852e8151b7)
     copiedEarly = offset + used === skb.len;
   } else {
     cpuWrite(c, seq, used);
@@ -102,8 +104,13 @@ function doPrequeue(c: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): void
   collectChunk(c);
 }
 
-/** After sk_wait_data or the release/lock cycle: ucopy.wakeup = 0, collect the chunk, run the prequeue if in order. */
+/**
+ * After sk_wait_data or the release/lock cycle: tcp_service_net_dma(sk, false)
+ * where 73852e8151b7 added it (free the skbs whose copies completed), ucopy.wakeup
+ * = 0, collect the chunk, run the prequeue if in order.
+ */
 function afterWait(c: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): void {
+  if (b.freeSkbsPeriodically && dmaBound(c, b)) reapCompleted(c);
   if (b.netDma) c.ucopyWakeup = null;
   collectChunk(c);
   if (c.ucopyTask && c.rcvNxt === c.copiedSeq && c.prequeue.length > 0) doPrequeue(c, b, p);
@@ -137,12 +144,24 @@ function computeQueueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParam
     doPrequeue(c, b, p);
     return { ctx: c, sleeps: false };
   }
+  if (dmaBound(c, b)) beforeWait(c, b, p);
   const waits = c.copied < c.target;
   c.woken = false; // prepare_to_wait: TASK_INTERRUPTIBLE
   processInReader(c, 'backlog', b, p);
   if (waits && c.queue.length === 0 && !c.woken) return { ctx: c, sleeps: true };
   afterWait(c, b, p);
   return { ctx: c, sleeps: false };
+}
+
+/**
+ * Just before release_sock or sk_wait_data: 2.6.32.2 does nothing with the
+ * channel here. 73852e8151b7 issues what is pending; 15c041759bfc first
+ * waits for every cookie, frees sk_async_wait_queue and sends the window
+ * update when the window is zero.
+ */
+function beforeWait(c: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): void {
+  if (b.flushOnZeroWindow && !windowOpen(c, p) && c.asyncWait.length > 0) drain(c);
+  else if (b.freeSkbsPeriodically) issueAll(c);
 }
 
 export function wakeUp(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {

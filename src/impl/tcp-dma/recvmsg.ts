@@ -112,6 +112,7 @@ export class Reader {
       const cookie = sk.dmaCopyToIovec(chan, skb.data.subarray(offset, offset + used));
       sk.ucopy.dmaCookie = cookie;
       skb.dmaCookie = cookie;
+      if (this.b.freeSkbsPeriodically) chan.issuePending(); // 73852e8151b7
       copiedEarly = offset + used === skb.data.length;
     } else {
       sk.cpuCopyToIovec(skb.data.subarray(offset, offset + used));
@@ -136,6 +137,7 @@ export class Reader {
 
   private afterWait(): void {
     const sk = this.sk;
+    if (this.b.freeSkbsPeriodically) sk.reapCompleted(); // tcp_service_net_dma(sk, false)
     if (this.b.netDma) sk.ucopy.wakeup = false;
     this.collectChunk();
     if (this.userRecv && sk.rcvNxt === sk.copiedSeq && sk.prequeue.length > 0) {
@@ -158,6 +160,12 @@ export class Reader {
       sk.processAsOwner('prequeue');
       this.collectChunk();
       return;
+    }
+    const chan = sk.ucopy.dmaChan;
+    if (chan) {
+      // 15c041759bfc: with a zero window, drain and free sk_async_wait_queue first; 73852e8151b7: issue what is pending.
+      if (this.b.flushOnZeroWindow && !sk.windowOpen() && sk.asyncWaitQueue.length > 0) sk.drainDma();
+      else if (this.b.freeSkbsPeriodically) chan.issuePending();
     }
     const waits = this.copied < this.target;
     sk.woken = false;

@@ -64,7 +64,7 @@ function drive(s: Session, e: EventObject, input: Record<string, unknown>): void
     }
     case 'SEGMENT_ARRIVES': {
       const a = e as EventObject & { len: number; psh: boolean; csum: string };
-      s.arrive(a.len * U, a.psh, a.csum === 'verified');
+      expect(s.arrive(a.len * U, a.psh, a.csum === 'verified'), 'the window lets the segment in').toBe(true);
       return;
     }
     case 'DMA_COMPLETE':
