@@ -7,6 +7,8 @@ export { sessionCommands, initialView, readEventuallyReturns } from './commands.
 export {
   copyShareOrderingMatchesSeed,
   dmaCrossoverAtLeastAPage,
+  offloadEngages,
+  readsKeepFlowing,
   receiveBoundedByItsCopy,
   throughputOrderingMatchesSeed,
   SEED_COPY_SHARE,

@@ -7,26 +7,29 @@
 import type { DmaDecision, TcpDmaContext } from '../context.js';
 import type { TcpDmaParams } from '../params.js';
 import type { TcpDmaBehaviour } from '../variants.js';
+import { pinDecision, rcvlowatTarget } from './decision.js';
 import { dmaBound, processInReader, rcvEstablished, windowOpen } from './rcv-established.js';
 import { cpuWrite, dmaWrite, drain, draft, issueAll, reapCompleted } from './user-buffer.js';
 
-/** sock_rcvlowat: waitall ? len : min(sk_rcvlowat, len), at least 1 (include/net/sock.h). */
+/** sock_rcvlowat for this call. */
 export function sockRcvlowat(c: TcpDmaContext): number {
-  const r = c.read;
-  return (r.waitall ? r.len : Math.min(r.rcvlowat, r.len)) || 1;
+  return rcvlowatTarget(c.read.waitall, c.read.rcvlowat, c.read.len);
 }
 
 /** The pin decision, naming the first condition that fails (in the order tcp_recvmsg tests them). */
 export function dmaDecision(c: TcpDmaContext, target: number, b: TcpDmaBehaviour, p: TcpDmaParams): DmaDecision {
-  if (!b.netDma) return 'CONFIG_NET_DMA=n';
   // skb_peek_tail: available = TCP_SKB_CB(tail)->seq + tail->len - *seq
   const tail = c.queue[c.queue.length - 1];
-  const available = tail ? tail.seq + tail.len - c.copiedSeq : 0;
-  if (available >= target) return 'available>=target';
-  if (c.read.len <= p.copybreak) return 'len<=copybreak';
-  if (c.read.peek && b.peekExcludesDma) return 'MSG_PEEK';
-  if (c.read.lowLatency) return 'tcp_low_latency';
-  return 'pinned'; // dma_find_channel(DMA_MEMCPY) succeeds: the host has I/OAT
+  return pinDecision({
+    channel: b.netDma, // the model's host has a DMA_MEMCPY channel whenever NET_DMA is built in
+    available: tail ? tail.seq + tail.len - c.copiedSeq : 0,
+    target,
+    len: c.read.len,
+    copybreak: p.copybreak,
+    peek: c.read.peek,
+    peekExcludesDma: b.peekExcludesDma,
+    lowLatency: c.read.lowLatency,
+  });
 }
 
 export function recvmsgEntry(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {
