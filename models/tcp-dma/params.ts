@@ -113,7 +113,14 @@ export const params: ParamDecls<TcpDmaParams> = {
   },
 };
 
-/** skb->truesize in units: the payload rounded up plus the struct sk_buff, which pushes it into the next unit. */
+/**
+ * skb->truesize in units: the payload plus one unit of overhead. Coarser
+ * than the kernel (gianfar's 1448-byte skb is 1816 bytes, under one unit;
+ * the cost model uses the exact figure, src/sim/tcp-dma/buffers.ts), so that
+ * a 3-unit sk_rcvbuf can both pass rcvbuf/2 with the window still open and
+ * close the window on a read: the two receive-memory behaviours the
+ * properties need, at the check bounds.
+ */
 export function truesize(lenUnits: number): number {
   return lenUnits + 1;
 }

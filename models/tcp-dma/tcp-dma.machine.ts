@@ -132,15 +132,16 @@ export type TcpDmaEvent =
   | { type: 'SIGNAL' };
 
 export function tcpDmaMachine(p: TcpDmaParams, b: TcpDmaBehaviour) {
-  const waits = (c: TcpDmaContext) => !loopBreaks(c) && !canCopy(c);
+  // The loop reached the queue-empty branch: nothing to copy and no reason to break.
+  const atQueueEmpty = (c: TcpDmaContext) => !loopBreaks(c) && !canCopy(c);
   return setup({
     types: { context: {} as TcpDmaContext, events: {} as TcpDmaEvent, input: {} as ReadCall },
     guards: {
       canCopy: ({ context }) => canCopy(context),
       loopBreaks: ({ context }) => loopBreaks(context),
-      waitSleeps: ({ context }) => waits(context) && context.copied < context.target && queueEmpty(context, b, p).sleeps,
-      waitReturns: ({ context }) => waits(context) && context.copied < context.target && !queueEmpty(context, b, p).sleeps,
-      releases: ({ context }) => waits(context) && context.copied >= context.target,
+      waitSleeps: ({ context }) => atQueueEmpty(context) && context.copied < context.target && queueEmpty(context, b, p).sleeps,
+      waitReturns: ({ context }) => atQueueEmpty(context) && context.copied < context.target && !queueEmpty(context, b, p).sleeps,
+      releases: ({ context }) => atQueueEmpty(context) && context.copied >= context.target,
       woken: ({ context }) => context.woken,
       canReturn: ({ context }) => canReturn(context, b),
       segmentFits: ({ context, event }) => segmentFits(context, event as SegmentArrives, p),

@@ -131,14 +131,14 @@ export type WaitOutcome = { ctx: TcpDmaContext; sleeps: boolean };
  */
 export function queueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): WaitOutcome {
   // Guards and the action ask for the same outcome: contexts are immutable, so remember it per context.
-  let memo = waits.get(c0);
-  if (!memo) waits.set(c0, (memo = new Map()));
+  let memo = queueEmptyMemo.get(c0);
+  if (!memo) queueEmptyMemo.set(c0, (memo = new Map()));
   let out = memo.get(b);
   if (!out) memo.set(b, (out = computeQueueEmpty(c0, b, p)));
   return out;
 }
 
-const waits = new WeakMap<TcpDmaContext, Map<TcpDmaBehaviour, WaitOutcome>>();
+const queueEmptyMemo = new WeakMap<TcpDmaContext, Map<TcpDmaBehaviour, WaitOutcome>>();
 
 function computeQueueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): WaitOutcome {
   const c = draft(c0);
@@ -148,10 +148,10 @@ function computeQueueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParam
     return { ctx: c, sleeps: false };
   }
   if (dmaBound(c, b)) beforeWait(c, b, p);
-  const waits = c.copied < c.target;
+  const belowTarget = c.copied < c.target;
   c.woken = false; // prepare_to_wait: TASK_INTERRUPTIBLE
   processInReader(c, 'backlog', b, p);
-  if (waits && c.queue.length === 0 && !c.woken) return { ctx: c, sleeps: true };
+  if (belowTarget && c.queue.length === 0 && !c.woken) return { ctx: c, sleeps: true };
   afterWait(c, b, p);
   return { ctx: c, sleeps: false };
 }
