@@ -9,7 +9,11 @@ export interface RcBehaviour {
   readonly txPacketsOnSuccessOnly: boolean;
   /** Bug: the copybreak path reposts the original buffer before copying out of it. */
   readonly repostBeforeCopy: boolean;
-  /** Fault: ib_post_srq_recv may fail; as in the kernel the buffer is freed and never replaced. */
+  /**
+   * Fault: ib_post_srq_recv may fail at the kernel's shared `repost:` label,
+   * after the copybreak copy, an allocation failure or a replacement alike;
+   * as in the kernel the buffer is freed and never replaced.
+   */
   readonly srqPostFails: boolean;
   /** Bug: the CM event handler queues the tx on reap_list without test_and_clear_bit(INITIALIZED). */
   readonly cmReapsWithoutTestAndClear: boolean;

@@ -4,7 +4,6 @@
  * event that names a tx says which one: the neighbour's current tx
  * ('neigh') or an entry of reap_list ('reap0', 'reap1', ...).
  */
-import type { EventObject } from 'xstate';
 import type { ModelState } from '../../src/model/spec.js';
 import type { RcBehaviour } from './behaviour.js';
 import { peerAlive, requesterReady } from './hca.js';
@@ -26,10 +25,10 @@ export type RcEvent =
   | { type: 'TX_WC'; tx: TxRef }
   | { type: 'REAP' }
   | { type: 'REAP_TIMEOUT' }
-  | { type: 'RX_WC'; len: 'small' | 'large'; skb?: 'nomem' }
-  | { type: 'RX_REFILL' }
-  | { type: 'RX_ALLOC_FAIL' }
-  | { type: 'RX_POST_FAIL' }
+  // post: 'fails' marks the step whose closing ib_post_srq_recv fails (the kernel's `repost:` label).
+  | { type: 'RX_WC'; len: 'small' | 'large'; skb?: 'nomem'; post?: 'fails' }
+  | { type: 'RX_REFILL'; post?: 'fails' }
+  | { type: 'RX_ALLOC_FAIL'; post?: 'fails' }
   | { type: 'COPY' };
 
 type TxEventType = 'DREQ_RECEIVED' | 'TIMEWAIT_EXIT' | 'TRANSMIT' | 'RNR_NAK' | 'RNR_TIMER' | 'RETRY_EXC' | 'TX_WC';
@@ -54,11 +53,13 @@ const E = {
   REAP: { type: 'REAP' },
   REAP_TIMEOUT: { type: 'REAP_TIMEOUT' },
   RX_SMALL: { type: 'RX_WC', len: 'small' },
+  RX_SMALL_POST_FAILS: { type: 'RX_WC', len: 'small', post: 'fails' },
   RX_SMALL_NOMEM: { type: 'RX_WC', len: 'small', skb: 'nomem' },
   RX_LARGE: { type: 'RX_WC', len: 'large' },
   RX_REFILL: { type: 'RX_REFILL' },
+  RX_REFILL_POST_FAILS: { type: 'RX_REFILL', post: 'fails' },
   RX_ALLOC_FAIL: { type: 'RX_ALLOC_FAIL' },
-  RX_POST_FAIL: { type: 'RX_POST_FAIL' },
+  RX_ALLOC_FAIL_POST_FAILS: { type: 'RX_ALLOC_FAIL', post: 'fails' },
   COPY: { type: 'COPY' },
 } as const satisfies Record<string, RcEvent>;
 
@@ -108,10 +109,12 @@ export function enabledEvents(s: ModelState<RcContext>, p: RcParams, b: RcBehavi
   if (s.matches({ receiver: 'polling' }) && c.rxCq.length > 0) {
     out.push(E.RX_SMALL, E.RX_LARGE);
     if (b.copybreak) out.push(E.RX_SMALL_NOMEM);
+    // The copybreak path reposts within this step: its post may fail here.
+    if (b.copybreak && b.srqPostFails) out.push(E.RX_SMALL_POST_FAILS);
   }
   if (s.matches({ receiver: 'replacing' })) {
     out.push(E.RX_REFILL, E.RX_ALLOC_FAIL);
-    if (b.srqPostFails) out.push(E.RX_POST_FAIL);
+    if (b.srqPostFails) out.push(E.RX_REFILL_POST_FAILS, E.RX_ALLOC_FAIL_POST_FAILS);
   }
   if (s.matches({ receiver: 'copying' })) out.push(E.COPY);
   return out;

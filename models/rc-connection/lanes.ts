@@ -27,7 +27,6 @@ const ROUTES: Record<string, readonly [P, P]> = {
   RX_WC: ['hcaRx', 'receiver'],
   RX_REFILL: ['receiver', 'hcaRx'],
   RX_ALLOC_FAIL: ['receiver', 'hcaRx'],
-  RX_POST_FAIL: ['receiver', 'receiver'],
   COPY: ['receiver', 'receiver'],
 };
 

@@ -5,6 +5,7 @@
  * properties meaningful. Sources: ../shared/reference/kernel-facts.md §1.1,
  * ipoib.h and ipoib_cm.c at 5b095d98.
  */
+import { ParamError } from '../../src/errors/param-error.js';
 import type { ParamDecls } from '../../src/model/params.js';
 
 export type RcParams = {
@@ -33,8 +34,8 @@ export const params: ParamDecls<RcParams> = {
     check: 4,
     min: 2,
     max: 8192,
-    doc: 'ipoib_sendq_size: CM send ring slots; netif_stop_queue when ++tx_outstanding == sendq_size, wake at exactly sendq_size/2',
-    source: 'IPOIB_TX_RING_SIZE = 64 in 2008 (ipoib.h@f89271, kernel-facts §1.1); power of two clamped to [2, 8192]',
+    doc: 'ipoib_sendq_size: CM send ring slots (a power of two: the slot is tx_head & (sendq_size - 1)); netif_stop_queue when ++tx_outstanding == sendq_size, wake at exactly sendq_size/2',
+    source: 'IPOIB_TX_RING_SIZE = 64 in 2008 (ipoib.h@f89271, kernel-facts §1.1); ipoib_init_module rounds the module parameter up to a power of two and clamps it',
     why: '4 is the smallest ring whose stop (4) and wake (2) marks are distinct from 1 and from each other, so the stop/wake rule and a full ring while the QP is in error are both reachable with 4 sends',
   },
   recvq_size: {
@@ -43,8 +44,8 @@ export const params: ParamDecls<RcParams> = {
     check: 2,
     min: 2,
     max: 8192,
-    doc: 'ipoib_recvq_size: SRQ receive buffers (max_wr of the SRQ)',
-    source: 'IPOIB_RX_RING_SIZE = 128 in 2008 (ipoib.h@f89271, kernel-facts §1.1); the kernel minimum is 2',
+    doc: 'ipoib_recvq_size: SRQ receive buffers (max_wr of the SRQ; a power of two)',
+    source: 'IPOIB_RX_RING_SIZE = 128 in 2008 (ipoib.h@f89271, kernel-facts §1.1); ipoib_init_module rounds it up to a power of two; the kernel minimum is 2',
     why: 'the kernel minimum: two arrivals empty the SRQ, so the third send meets an empty SRQ (the RNR NAK) and a reposted buffer can be the next one the HCA fills (the copy-before-repost corruption)',
   },
   neigh_queue: {
@@ -88,10 +89,10 @@ export const params: ParamDecls<RcParams> = {
     kind: 'enum',
     values: ['never', 'once', 'always'],
     default: 'always',
-    check: 'once',
+    check: 'never',
     doc: 'whether the peer may disconnect an established connection: DREQ_RECEIVED (its QP is gone), then TIMEWAIT_EXIT',
     source: 'the passive side tears down on its stale_task (idle > 512 s) or ifdown (kernel-facts §1.5, §1.6)',
-    why: 'one disconnect exercises the CM teardown path and its race with an error completion for the reap (test_and_clear INITIALIZED); more add states and no new path',
+    why: "the seed's peer stays up for the whole run, so the baseline tells the seed's story and its shortest counterexamples are the RNR NAK ones; the peer-disconnects and reaped-twice variants set 'once', which exercises the CM teardown path and its race with an error completion for the reap (test_and_clear INITIALIZED); more disconnects add states and no new path",
   },
   copybreak: {
     kind: 'int',
@@ -103,3 +104,17 @@ export const params: ParamDecls<RcParams> = {
     source: 'ipoib.h@f89271: IPOIB_CM_COPYBREAK = 256; BUILD_BUG_ON(IPOIB_CM_COPYBREAK > IPOIB_CM_HEAD_SIZE) (kernel-facts §1.1, §1.4)',
   },
 };
+
+const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
+
+/** Refuses ring sizes the kernel would never use: ipoib_init_module rounds both up to a power of two, and the ring index masks with size - 1. */
+export function checkRingSizes(p: RcParams): void {
+  for (const key of ['sendq_size', 'recvq_size'] as const) {
+    if (!isPowerOfTwo(p[key])) {
+      throw new ParamError(
+        `parameter '${key}' of model 'rc-connection' is ${p[key]}, but must be a power of two (the kernel rounds ipoib_${key} up to one, and tx_ring[tx_head & (sendq_size - 1)] relies on it)`,
+        `pass --param ${key}=<a power of two from 2 to 8192>`,
+      );
+    }
+  }
+}

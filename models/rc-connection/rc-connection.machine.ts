@@ -6,8 +6,10 @@
  *
  * Sources
  * - Seed 000_794c8e6a5cf78645.txt (Eli Cohen, "IPoIB: Copy small received
- *   SKBs in connected mode", f89271da, 2008); 001_0dcb9bc7f64d5e22.txt for
- *   the receive copy cost.
+ *   SKBs in connected mode", f89271da, 2008). The issue also names seed
+ *   001_0dcb9bc7f64d5e22.txt for the receive copy cost; it is a 2002
+ *   Quadrics thread with no figure that applies to a 2008 Xeon, so nothing
+ *   here uses it: the copy cost is the host profile's memcpy rate.
  * - drivers/infiniband/ulp/ipoib/ipoib_cm.c at torvalds/linux 5b095d98
  *   (late 2008, copybreak present), read for ipoib_cm_send,
  *   ipoib_cm_handle_tx_wc, ipoib_cm_handle_rx_wc, ipoib_cm_rep_handler,
@@ -22,7 +24,9 @@
  *
  * Modelled
  * - The sender: netperf's sends through the qdisc and netif queue stop/wake
- *   (tx_outstanding, stop at sendq_size, wake at exactly sendq_size/2);
+ *   (tx_outstanding, stop at sendq_size, wake at exactly sendq_size/2; with
+ *   ADMIN_UP always set and the ring the only thing that stops the queue,
+ *   decrements by one make "exactly" and "at or below" the same rule here);
  *   ipoib_start_xmit to the CM neighbour: create the tx (INITIALIZED), hold
  *   up to 3 skbs on neigh->queue until OPER_UP, drop beyond; start_task (QP
  *   INIT, REQ); REP_RECEIVED (RTR, RTS, OPER_UP, re-queue neigh->queue
@@ -38,11 +42,15 @@
  *   rnr_retry (0 in IPoIB, 7 = forever) decides between the RNR timer and
  *   RNR_RETRY_EXC_ERR; a QP in ERR flushes every outstanding and newly posted
  *   WR (WR_FLUSH_ERR); a vanished peer gives RETRY_EXC_ERR (retry_count 0).
+ *   The sending port's counter counts every transmission (ACKed, NAKed,
+ *   unanswered), never a flushed WR, which is what the seed compared
+ *   ifconfig's tx_packets with.
  * - The receiver: the SRQ of recvq_size buffers; per completion either the
  *   copybreak copy (byte_len < 256: copy from the linear head, repost the
  *   original at once) or the replacement path (new pages first; a failed
- *   allocation drops the packet and reposts the old buffer); a failed
- *   ib_post_srq_recv frees the buffer for good.
+ *   allocation drops the packet and reposts the old buffer); every path ends
+ *   at the shared `repost:` label, where a failed ib_post_srq_recv frees the
+ *   buffer for good (a fault only the srq-post-fails variant turns on).
  * - Messages by identity (send order) and size class (small < 256 bytes with
  *   the 4-byte header, large): the class is chosen when the receiver polls
  *   the completion, which is equivalent to choosing it at the send because
@@ -126,14 +134,13 @@ export function rcConnectionMachine(p: RcParams, b: RcBehaviour) {
       transmit: step<'TRANSMIT'>((d, e) => transmit(d, e.tx, p)),
       rnrNak: step<'RNR_NAK'>((d, e) => rnrNak(d, e.tx, p)),
       rnrTimer: step<'RNR_TIMER'>((d, e) => rnrTimer(d, e.tx)),
-      retryExceeded: step<'RETRY_EXC'>((d, e) => retryExceeded(d, e.tx)),
+      retryExceeded: step<'RETRY_EXC'>((d, e) => retryExceeded(d, e.tx, p)),
       handleTxWc: step<'TX_WC'>((d, e) => handleTxWc(d, e.tx, p, b)),
       reap: step((d) => reap(d)),
       reapTimeout: step((d) => reapTimeout(d, p, b)),
-      handleRxWc: step<'RX_WC'>((d, e) => void handleRxWc(d, e.len, e.skb === 'nomem', b)),
-      refill: step((d) => refill(d, false)),
-      refillPostFails: step((d) => refill(d, true)),
-      allocFail: step((d) => allocFail(d)),
+      handleRxWc: step<'RX_WC'>((d, e) => void handleRxWc(d, e.len, e.skb === 'nomem', e.post === 'fails', b)),
+      refill: step<'RX_REFILL'>((d, e) => refill(d, e.post === 'fails')),
+      allocFail: step<'RX_ALLOC_FAIL'>((d, e) => allocFail(d, e.post === 'fails')),
       copyAfterRepost: step((d) => copyAfterRepost(d)),
     },
   }).createMachine({
@@ -205,7 +212,6 @@ export function rcConnectionMachine(p: RcParams, b: RcBehaviour) {
             on: {
               RX_REFILL: { target: 'polling', actions: 'refill' },
               RX_ALLOC_FAIL: { target: 'polling', actions: 'allocFail' },
-              RX_POST_FAIL: { target: 'polling', actions: 'refillPostFails' },
             },
           },
           /** Bug only: the buffer is already reposted and the copy out of it is still to come. */

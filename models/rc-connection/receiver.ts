@@ -6,7 +6,9 @@
  * other packet needs a replacement buffer (a new head skb and pages, DMA
  * mapped) before its slot can be reposted: that is a separate step, and the
  * buffer stays off the SRQ until it happens. A failed replacement drops
- * the packet (rx_dropped) and reposts the old buffer.
+ * the packet (rx_dropped) and reposts the old buffer. All three paths end
+ * at the kernel's shared `repost:` label, where ib_post_srq_recv may fail:
+ * ipoib_cm_post_receive_srq then frees the buffer and nothing replaces it.
  */
 import type { RcBehaviour } from './behaviour.js';
 import { endMessage, type Draft, type RxCqe } from './state.js';
@@ -24,28 +26,29 @@ function clearBuf(d: Draft, buf: number): void {
   d.bufData = d.bufData.map((x, j) => (j === buf ? -1 : x));
 }
 
-/** ipoib_cm_post_receive_srq succeeded: the buffer is back on the SRQ. */
-function repost(d: Draft, buf: number): void {
-  d.srq = [...d.srq, buf];
+/** The `repost:` label: ipoib_cm_post_receive_srq puts the buffer back on the SRQ, or fails and frees it for good. */
+function repost(d: Draft, buf: number, fails: boolean): void {
+  if (fails) d.lost += 1; // skb freed, srq_ring[id].skb = NULL, nothing retries
+  else d.srq = [...d.srq, buf];
 }
 
 export type RxLen = 'small' | 'large';
 
 /** Poll one receive completion. Returns which path the packet takes. */
-export function handleRxWc(d: Draft, len: RxLen, skbNomem: boolean, b: RcBehaviour): 'copied' | 'copying' | 'replacing' {
+export function handleRxWc(d: Draft, len: RxLen, skbNomem: boolean, postFails: boolean, b: RcBehaviour): 'copied' | 'copying' | 'replacing' {
   const [cqe, ...rest] = d.rxCq as RxCqe[];
   d.rxCq = rest;
   const small = len === 'small';
   if (small && b.copybreak && !skbNomem) {
     if (b.repostBeforeCopy) {
-      repost(d, cqe.buf); // the buffer is the HCA's again, but its bytes are still to be copied
+      repost(d, cqe.buf, false); // the buffer is the HCA's again, but its bytes are still to be copied
       d.rx = { ...cqe, small, skbNomem };
       return 'copying';
     }
     deliver(d, cqe.buf, cqe.id); // dev_alloc_skb(len + 12), sync, skb_copy_from_linear_data, sync back
     clearBuf(d, cqe.buf);
-    repost(d, cqe.buf);
-    d.copybreaks = 1;
+    repost(d, cqe.buf, postFails);
+    d.copybreakTaken = true;
     return 'copied';
   }
   d.rx = { ...cqe, small, skbNomem };
@@ -58,7 +61,7 @@ export function copyAfterRepost(d: Draft): void {
   deliver(d, rx.buf, rx.id);
   // Unless the HCA has refilled it, the posted buffer's stale bytes are of no further interest.
   if (!d.rxCq.some((q) => q.buf === rx.buf)) clearBuf(d, rx.buf);
-  d.copybreaks = 1;
+  d.copybreakTaken = true;
   d.rx = null;
 }
 
@@ -67,17 +70,16 @@ export function refill(d: Draft, postFails: boolean): void {
   const rx = d.rx!;
   deliver(d, rx.buf, rx.id);
   clearBuf(d, rx.buf);
-  if (postFails) d.lost += 1; // ipoib_cm_post_receive_srq failed: skb freed, slot NULL, nothing retries
-  else repost(d, rx.buf);
+  repost(d, rx.buf, postFails);
   d.rx = null;
 }
 
 /** ipoib_cm_alloc_rx_skb failed: rx_dropped++, the packet is lost, the old buffer is reposted. */
-export function allocFail(d: Draft): void {
+export function allocFail(d: Draft, postFails: boolean): void {
   const rx = d.rx!;
   d.rxDropped += 1;
   endMessage(d, rx.id, 'r');
   clearBuf(d, rx.buf);
-  repost(d, rx.buf);
+  repost(d, rx.buf, postFails);
   d.rx = null;
 }

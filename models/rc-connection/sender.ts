@@ -69,7 +69,7 @@ export function cmTxStart(d: Draft): void {
 /** ipoib_cm_rep_handler: QP to RTR and RTS, set OPER_UP, re-queue neigh->queue, send the RTU. */
 export function repReceived(d: Draft, p: RcParams, b: RcBehaviour): void {
   d.tx = { ...d.tx!, qp: 'rts', cm: 'established', up: true };
-  d.opened = Math.min(2, d.opened + 1);
+  d.operUpHistory = d.operUpHistory === 'never' ? 'once' : 'reopened';
   const queued = d.neighQueue;
   d.neighQueue = [];
   devQueueXmit(d, queued, p, b);

@@ -60,6 +60,8 @@ export interface RxHeld extends RxCqe {
  */
 export type Fates = string;
 
+export type OperUpHistory = 'never' | 'once' | 'reopened';
+
 export interface RcContext {
   /** Application sends so far; the next message is number `sent`. */
   readonly sent: number;
@@ -95,16 +97,24 @@ export interface RcContext {
   readonly txDropped: number;
   readonly rxPackets: number;
   readonly rxDropped: number;
-  /** Sends that reached the peer's receive queue and were ACKed (what the port counter saw get through). */
+  /** Sends that reached the peer's receive queue and were ACKed. */
   readonly acked: number;
+  /**
+   * The sending port's transmit counter (port_xmit_packets, data packets
+   * only): every transmission of a send WR, ACKed, RNR NAKed or timed out.
+   * Saturates at max_sends: tx_packets never exceeds max_sends, so the cap
+   * keeps "tx_packets <= port counter" exact while bounding the RNR retry
+   * loop of rnr_retry 7.
+   */
+  readonly wire: number;
   /** Send completions handled, by status. */
   readonly wcOk: number;
   readonly wcErr: number;
   readonly wcFlush: number;
-  /** Connections that reached OPER_UP, saturating at 2 (enough to witness a close and reopen). */
-  readonly opened: number;
-  /** Small packets delivered by the copybreak copy, saturating at 1. */
-  readonly copybreaks: number;
+  /** Whether a connection to the neighbour has reached OPER_UP: never, once, or again after a teardown (a reopen). */
+  readonly operUpHistory: OperUpHistory;
+  /** Whether a small packet has been delivered by the copybreak copy. */
+  readonly copybreakTaken: boolean;
 }
 
 export function initialContext(recvq: number): RcContext {
@@ -131,11 +141,12 @@ export function initialContext(recvq: number): RcContext {
     rxPackets: 0,
     rxDropped: 0,
     acked: 0,
+    wire: 0,
     wcOk: 0,
     wcErr: 0,
     wcFlush: 0,
-    opened: 0,
-    copybreaks: 0,
+    operUpHistory: 'never',
+    copybreakTaken: false,
   };
 }
 

@@ -6,7 +6,7 @@
  * the model tracks.
  */
 import type { StateValue } from 'xstate';
-import type { RcContext, Tx, Wc } from '../../models/rc-connection/state.js';
+import type { OperUpHistory, RcContext, Tx, Wc } from '../../models/rc-connection/state.js';
 import type { CmTx } from '../../src/impl/rc-connection/ipoib-tx.js';
 import type { RcLink } from '../../src/impl/rc-connection/link.js';
 import type { QpState, WcStatus } from '../../src/impl/rc-connection/rc-qp.js';
@@ -27,7 +27,10 @@ function txOf(t: CmTx, rnrRetry: number): Tx {
   };
 }
 
-export function abstractState(link: RcLink): { value: StateValue; context: RcContext } {
+const HISTORY: readonly OperUpHistory[] = ['never', 'once', 'reopened'];
+
+/** The implementation's state as the model sees it; `maxSends` is the model's cap on the port counter. */
+export function abstractState(link: RcLink, maxSends: number): { value: StateValue; context: RcContext } {
   const s = link.sender;
   const r = link.receiver;
   const cur = s.neighCm;
@@ -63,11 +66,12 @@ export function abstractState(link: RcLink): { value: StateValue; context: RcCon
       rxPackets: r.stats.rxPackets,
       rxDropped: r.stats.rxDropped,
       acked: link.acked,
+      wire: Math.min(maxSends, link.wire),
       wcOk: s.stats.wcOk,
       wcErr: s.stats.wcErr,
       wcFlush: s.stats.wcFlush,
-      opened: Math.min(2, s.opened),
-      copybreaks: Math.min(1, r.copybreaks),
+      operUpHistory: HISTORY[Math.min(2, s.opened)],
+      copybreakTaken: r.copybreaks > 0,
     },
   };
 }

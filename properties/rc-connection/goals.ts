@@ -23,12 +23,12 @@ export const goals: readonly G[] = [
   {
     name: 'closeAndReopen',
     doc: 'A connection was torn down and a new one to the same neighbour reached OPER_UP.',
-    reached: ({ context: c }) => c.opened >= 2 && c.tx !== null && c.tx.up,
+    reached: ({ context: c }) => c.operUpHistory === 'reopened' && c.tx !== null && c.tx.up,
   },
   {
     name: 'copybreakPath',
     doc: 'A small packet was copied into a new skb and its buffer reposted at once.',
-    reached: ({ context: c }) => c.copybreaks > 0,
+    reached: ({ context: c }) => c.copybreakTaken,
   },
   {
     name: 'allocFailureDrop',

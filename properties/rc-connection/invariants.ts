@@ -56,6 +56,14 @@ export const txPacketsCountsDelivered: Inv = {
   expandViolations: true,
 };
 
+export const txPacketsWithinPortCounter: Inv = {
+  name: 'txPacketsWithinPortCounter',
+  doc: "ifconfig's tx_packets never exceeds the packets the sending port put on the wire, the seed's own comparison (expected to fail: a send flushed behind an RNR NAK never reaches the wire, yet its flush completion is counted).",
+  holds: ({ context: c }) => c.txPackets <= c.wire,
+  // As txPacketsCountsDelivered: the kernel's accounting, not a fault; keep checking what follows.
+  expandViolations: true,
+};
+
 export const postOnlyWhenOperUp: Inv = {
   name: 'postOnlyWhenOperUp',
   doc: 'Nothing is posted to the neighbour\'s QP before the connection is OPER_UP (RTS after the REP).',
@@ -104,6 +112,7 @@ export const invariants: readonly Inv[] = [
   everySendEndsOnce,
   kernelCountersAddUp,
   txPacketsCountsDelivered,
+  txPacketsWithinPortCounter,
   postOnlyWhenOperUp,
   txReapedOnce,
   receiveBufferOwnedOnce,

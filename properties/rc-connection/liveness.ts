@@ -43,12 +43,12 @@ export const reconnectsAfterError: Live = {
   fair: ['APP_SEND', 'QDISC_RUN', 'START', 'REP_RECEIVED', ...SENDER],
 };
 
-export const receiveRingRefills: Live = {
-  name: 'receiveRingRefills',
-  doc: 'Every receive buffer taken off the SRQ is eventually posted again, so the SRQ is eventually full whenever the sender pauses.',
-  from: ({ context: c }, p) => c.srq.length < p.recvq_size,
-  to: ({ context: c }, p) => c.srq.length === p.recvq_size,
+export const emptySrqGetsBuffer: Live = {
+  name: 'emptySrqGetsBuffer',
+  doc: 'An empty SRQ, on which every arriving send gets an RNR NAK, eventually has a receive buffer posted again while the receiver keeps running: it stays empty for good only once failed posts have lost every buffer.',
+  from: ({ context: c }) => c.srq.length === 0,
+  to: ({ context: c }) => c.srq.length > 0,
   fair: [...RECEIVER],
 };
 
-export const liveness: readonly Live[] = [postedSendCompletes, postedSendCompletesWithoutReceiver, reconnectsAfterError, receiveRingRefills];
+export const liveness: readonly Live[] = [postedSendCompletes, postedSendCompletesWithoutReceiver, reconnectsAfterError, emptySrqGetsBuffer];

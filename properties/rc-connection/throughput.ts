@@ -8,7 +8,7 @@
  * reached the wire; with copybreak both agree within 10% and the first
  * connection is never replaced.
  */
-import type { SimResult } from '../../src/sim/rc-connection/ipoib-cm-sim.js';
+import type { SimResult } from '../../src/sim/rc-connection/result.js';
 
 export interface Verdict {
   readonly holds: boolean;
@@ -18,9 +18,9 @@ export interface Verdict {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** Netperf's own count: sendto calls that returned success. */
+/** Netperf's own count: sendto calls that returned success, which is all of them (a full qdisc drops silently before 2.6.32). */
 export function netperfSends(r: SimResult): number {
-  return r.sends - r.fates['ENOBUFS'];
+  return r.sends;
 }
 
 /** Received bits per second on the wire cannot exceed the link rate, nor the bits the link's busy time carried. */
@@ -78,4 +78,29 @@ export function seedRegimeWithCopybreak(r: SimResult): Verdict {
   return { holds: clauses.every(([ok]) => ok), detail: clauses.map(([ok, d]) => `${ok ? 'yes' : 'NO'}: ${d}`).join('; ') };
 }
 
-export const simulationBounds = { receivedWithinLinkRate, receivedWithinReceiverCpu, everyMessageAccountedFor } as const;
+/** The netif queue stops when tx_outstanding reaches sendq_size, so it never exceeds the ring, and wakes exactly at sendq_size/2. */
+export function netifQueueFollowsTxOutstanding(r: SimResult): Verdict {
+  const q = r.queue;
+  const ring = r.options.sendqSize;
+  return {
+    holds: q.maxTxOutstanding <= ring && q.wakesNotAtHalf === 0,
+    detail: `tx_outstanding peaked at ${q.maxTxOutstanding} of ${ring}; ${q.stops} stops, ${q.wakes} wakes, ${q.wakesNotAtHalf} of them not at ${ring >> 1}`,
+  };
+}
+
+/** ifconfig's tx_dropped counts exactly the skbs dropped on neigh->queue (the only sender drop that reaches it here). */
+export function txDroppedCountsNeighDrops(r: SimResult): Verdict {
+  const drops = r.fates['neigh->queue drop'];
+  return {
+    holds: r.ifconfig.txDropped === drops,
+    detail: `tx_dropped ${r.ifconfig.txDropped}, neigh->queue drops ${drops}`,
+  };
+}
+
+export const simulationBounds = {
+  receivedWithinLinkRate,
+  receivedWithinReceiverCpu,
+  everyMessageAccountedFor,
+  netifQueueFollowsTxOutstanding,
+  txDroppedCountsNeighDrops,
+} as const;

@@ -12,7 +12,8 @@ import { EventTable } from '../explore/event-table.js';
 import { ModelStepError } from '../explore/successors.js';
 import { NOT_INTERNED, type StateSpace } from '../explore/state-space.js';
 import { XStateSuccessors } from '../explore/xstate-successors.js';
-import { classify, InPlaceAssign, type ActionEnv, type ActionResult, type ActionShape } from './actions.js';
+import type { ActionEnv } from './actions.js';
+import { GenericSuccessor } from './generic-successor.js';
 import { Chart } from './chart.js';
 import { ConfigTable, type Config } from './configs.js';
 import type { Layout } from './layout.js';
@@ -21,9 +22,9 @@ import { ShapeLayout } from './shape-layout.js';
 import { DomainLayout, DomainViolation } from './domain-layout.js';
 import { generateSuccessors, type GeneratedSuccessors, type Hooks } from './generated-successors.js';
 import { RxspecError } from '../errors/rxspec-error.js';
-import type { T } from './select.js';
-import { Stepper, type Plan } from './step.js';
+import { Stepper } from './step.js';
 import { RecordTable } from './table.js';
+import { SuccessorBatch } from './successor-batch.js';
 
 interface View {
   value: unknown;
@@ -39,16 +40,12 @@ export class CompiledSpace implements StateSpace {
   private readonly env: ActionEnv;
   private readonly layout: Layout;
   private readonly table: RecordTable;
-  private out = new Int32Array(64);
+  /** The generic per-event successor; its `out` holds the record every path interns from. */
+  private readonly gen: GenericSuccessor;
   private readonly events = new EventTable();
-  private readonly result: ActionResult = { context: undefined, assigned: false };
-  private readonly selected: T[] = [];
-  private readonly inPlace: InPlaceAssign;
   /** The event array the model returned last, and its interned indices (models usually return one constant array). */
   private lastEvents: readonly EventObject[] | undefined;
   private lastIndices: number[] = [];
-  /** The successor's context object when the generic path built one. */
-  private nextContext: unknown;
   /**
    * Contexts of states discovered but not yet expanded, for layouts where
    * unpacking costs more than keeping them (the generic one): the search
@@ -58,8 +55,6 @@ export class CompiledSpace implements StateSpace {
   /** With bit-packed records only the last new state's context is kept. */
   private lastId = -1;
   private lastContext: unknown;
-  /** A successor's likely shape: by plan, then by the source's shape. */
-  private readonly successorHints = new WeakMap<object, Map<number, number>>();
   private readonly viewObject: View = { value: undefined, context: undefined, matches: () => false };
   private readonly eventsView: View = { value: undefined, context: undefined, matches: () => false };
 
@@ -85,9 +80,10 @@ export class CompiledSpace implements StateSpace {
     }
     this.layout = declared ?? new ShapeLayout();
     this.table = new RecordTable(this.layout.fixedWidth);
+    this.batch = new SuccessorBatch(this.layout.fixedWidth);
     this.pending = this.layout.fixedWidth ? null : [];
     this.label = `compiled (${this.layout.name} layout${why})`;
-    this.inPlace = new InPlaceAssign(this.env);
+    this.gen = new GenericSuccessor(this.stepper, this.layout, this.env);
   }
 
   get size(): number {
@@ -96,16 +92,6 @@ export class CompiledSpace implements StateSpace {
 
   get bytes(): number {
     return this.table.bytes;
-  }
-
-  /** Packs (config, context) into this.out; returns the record length. */
-  private pack(config: number, context: unknown, hint: number): number {
-    let len = this.layout.pack(config, context, this.out, hint);
-    while (len < 0) {
-      this.out = new Int32Array(Math.max(2 * this.out.length, -len));
-      len = this.layout.pack(config, context, this.out, hint);
-    }
-    return len;
   }
 
   private remember(id: number, context: unknown): void {
@@ -120,8 +106,8 @@ export class CompiledSpace implements StateSpace {
     const out: { id: number; input: number }[] = [];
     new XStateSuccessors(this.instance).initial().forEach((s: AnyMachineSnapshot, input) => {
       const config = this.configs.intern((s._nodes as AnyStateNode[]).map((n) => n.order));
-      const len = this.pack(config.id, s.context, -1);
-      const id = this.table.intern(this.out, len, Infinity);
+      const len = this.gen.pack(config.id, s.context, -1);
+      const id = this.table.intern(this.gen.out, len, Infinity);
       this.remember(id, s.context);
       if (this.table.lastWasNew) out.push({ id, input });
     });
@@ -149,127 +135,45 @@ export class CompiledSpace implements StateSpace {
     return this.events.find(e);
   }
 
-  private hintsOf(p: Plan): Map<number, number> {
-    let m = this.successorHints.get(p);
-    if (!m) this.successorHints.set(p, (m = new Map()));
-    return m;
-  }
-
-  private shapeOf(p: Plan): ActionShape {
-    return (p.shape ??= classify(this.env, p.actions)) as ActionShape;
-  }
-
-  /**
-   * The successor record of one event in this.out, or -1 when the event
-   * changes nothing. `src` is the source record, copied for in-place writes.
-   */
-  private successor(config: Config, context: unknown, e: EventObject, ei: number, srcOff: number, srcLen: number, hint: number): number {
-    this.nextContext = undefined;
-    const sel = this.stepper.selector;
-    const program = sel.programFor(config, ei, e.type);
-    const single = sel.single(program, context, e, config);
-    if (single === undefined) return -1;
-    if (single !== null && !this.stepper.hasAlways) {
-      const plan = this.stepper.planOf(config, single);
-      const shape = this.shapeOf(plan);
-      if (shape.kind !== 'generic') {
-        if (shape.kind === 'none' && plan.next === config) return -1;
-        if (this.out.length < srcLen) this.out = new Int32Array(2 * srcLen);
-        const out = this.out;
-        const arena = this.table.arena;
-        for (let k = 0; k < srcLen; k++) out[k] = arena[srcOff + k];
-        this.layout.setConfig(out, 0, plan.next.id);
-        if (shape.kind === 'none') return srcLen;
-        if (this.inPlace.run(shape, context, e, this.layout, out, hint)) return srcLen;
-        // The assign's result does not fit in place: take the generic path below.
-      }
-    }
-    const selected = this.selected;
-    selected.length = 0;
-    if (single === null) sel.run(program, context, e, config, selected);
-    else selected.push(single);
-    if (selected.length === 0) return -1;
-    const r = this.result;
-    const next = this.stepper.step(config, context, e, selected, r);
-    if (next === config && !r.assigned) return -1;
-    this.nextContext = r.context;
-    // Lists change length from step to step: a plan tends to map a source shape to one successor shape.
-    const byPlan = selected.length === 1 ? this.hintsOf(this.stepper.planOf(config, selected[0])) : undefined;
-    const guess = byPlan?.get(hint) ?? hint;
-    const len = this.pack(next.id, r.context, guess);
-    byPlan?.set(hint, this.layout.hintOf(this.out, 0));
-    return len;
-  }
-
   /** The state being expanded, for the per-event handlers (set by expand). */
   private cur = { id: 0, limit: 0, off: 0, len: 0, hint: 0, config: undefined as unknown as Config, context: undefined as unknown, events: [] as readonly EventObject[] };
   private curEmit: (eventIndex: number, target: number, isNew: boolean) => void = () => {};
   private readonly generated = new Map<number, { indices: readonly number[]; fn: GeneratedSuccessors }>();
-  /**
-   * Successors of the generated path, batched in event order so their hash
-   * probes can be prefetched together: records (fixed width), event numbers,
-   * and the context object when the generic path built one.
-   */
-  private batchRecs = new Int32Array(64);
-  private batchKs = new Int32Array(16);
-  private batchCtx: unknown[] = [];
-  private batched = 0;
+  /** Successors of the generated path, interned together (see SuccessorBatch). */
+  private readonly batch: SuccessorBatch;
   private readonly hooks: Hooks = {
-    emit: (k) => this.enqueue(k, undefined),
+    emit: (k) => this.batch.add(k, this.gen.out, undefined),
     slow: (k) => {
       const n = this.compute(k);
-      if (n >= 0) this.enqueue(k, this.nextContext);
+      if (n >= 0) this.batch.add(k, this.gen.out, this.gen.nextContext);
     },
     fatal: (err) => err instanceof DomainViolation || err instanceof ModelStepError || err instanceof RxspecError,
   };
 
-  private enqueue(k: number, context: unknown): void {
-    const W = this.layout.fixedWidth;
-    const b = this.batched++;
-    if (this.batchRecs.length < (b + 1) * W || this.batchKs.length <= b) {
-      const recs = new Int32Array(2 * (b + 1) * W);
-      recs.set(this.batchRecs.subarray(0, b * W));
-      this.batchRecs = recs;
-      const ks = new Int32Array(2 * (b + 1));
-      ks.set(this.batchKs.subarray(0, b));
-      this.batchKs = ks;
-    }
-    for (let i = 0; i < W; i++) this.batchRecs[b * W + i] = this.out[i];
-    this.batchKs[b] = k;
-    if (context !== undefined || this.batchCtx.length > b) this.batchCtx[b] = context;
-  }
-
-  /** Interns and reports the batch, in event order, after touching every record's first slot. */
   private flush(): void {
-    const W = this.layout.fixedWidth;
-    const n = this.batched;
-    this.batched = 0;
-    for (let b = 0; b < n; b++) this.table.prefetch(this.batchRecs, b * W, W);
-    for (let b = 0; b < n; b++) {
-      for (let i = 0; i < W; i++) this.out[i] = this.batchRecs[b * W + i];
-      this.nextContext = b < this.batchCtx.length ? this.batchCtx[b] : undefined;
-      if (b < this.batchCtx.length) this.batchCtx[b] = undefined;
-      this.report(this.batchKs[b], W);
-    }
+    this.batch.drain(this.table, this.gen.out, (k, context) => this.report(k, this.layout.fixedWidth, context));
   }
 
-  /** Interns this.out[0..n) as the successor of event k of the state being expanded, and reports it. */
-  private report(k: number, n: number): void {
+  /**
+   * Interns gen.out[0..n) as the successor of event k of the state being
+   * expanded, and reports it; `context` is the successor's context object
+   * when one was built (kept for its view and expansion).
+   */
+  private report(k: number, n: number, context: unknown): void {
     const c = this.cur;
-    const j = this.table.intern(this.out, n, c.limit);
+    const j = this.table.intern(this.gen.out, n, c.limit);
     // The same record as the source: the step changed nothing that makes a state.
     if (j === c.id) return;
-    if (this.nextContext !== undefined) this.remember(j, this.nextContext);
-    this.nextContext = undefined;
+    if (context !== undefined) this.remember(j, context);
     this.curEmit(this.lastIndices[k], j, this.table.lastWasNew);
   }
 
-  /** The generic path's successor record of event k (into this.out), or -1 when nothing changes. */
+  /** The generic path's successor record of event k (into gen.out), or -1 when nothing changes. */
   private compute(k: number): number {
     const c = this.cur;
     const ei = this.lastIndices[k];
     try {
-      return this.successor(c.config, c.context, c.events[k], ei, this.table.offset(c.id), c.len, c.hint);
+      return this.gen.compute(c.config, c.context, c.events[k], ei, this.table.arena, this.table.offset(c.id), c.len, c.hint);
     } catch (err) {
       // Wrong declared domains are the layout's problem, not a step of the model that threw.
       if (err instanceof DomainViolation) throw err;
@@ -280,7 +184,7 @@ export class CompiledSpace implements StateSpace {
   /** The generic path for event k of the state being expanded, reported at once. */
   private handle(k: number): void {
     const n = this.compute(k);
-    if (n >= 0) this.report(k, n);
+    if (n >= 0) this.report(k, n, this.gen.nextContext);
   }
 
   expand(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): void {
@@ -310,9 +214,9 @@ export class CompiledSpace implements StateSpace {
     const gen = this.generatedFor(config);
     if (gen) {
       try {
-        gen(context, arena, off, this.out, events);
+        gen(context, arena, off, this.gen.out, events);
       } finally {
-        if (this.batched) this.flush();
+        if (this.batch.size) this.flush();
       }
       return;
     }
@@ -325,7 +229,7 @@ export class CompiledSpace implements StateSpace {
     const indices = this.lastIndices;
     const known = this.generated.get(config.id);
     if (known && (known.indices === indices || (known.indices.length === indices.length && known.indices.every((x, i) => x === indices[i])))) return known.fn;
-    if (this.out.length < this.layout.fixedWidth) this.out = new Int32Array(2 * this.layout.fixedWidth);
+    if (this.gen.out.length < this.layout.fixedWidth) this.gen.out = new Int32Array(2 * this.layout.fixedWidth);
     const fn = generateSuccessors(config, indices, this.cur.events, this.stepper, this.layout, this.env, this.hooks);
     this.generated.set(config.id, { indices, fn });
     return fn;

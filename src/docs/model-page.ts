@@ -55,16 +55,22 @@ function properties(spec: AnyModelSpec, results: readonly CheckResult[]): string
     ...spec.liveness.map((p) => ({ name: p.name, kind: `leads-to, fair: ${p.fair.join(', ') || 'none'}`, doc: p.doc })),
     ...spec.goals.map((p) => ({ name: p.name, kind: 'goal', doc: p.doc })),
   ];
+  // In a variant with pruned states, 'holds' and 'unreached' speak only of behaviours up to the first violation.
   const cell = (r: CheckResult, name: string) => {
     const v = r.verdicts.find((x) => x.property === name);
     if (!v) return '—';
     const t = verdictText(v);
-    return v.verdict === 'violated' || v.verdict === 'unreached' ? `**${t}**` : t;
+    const mark = r.stats.pruned && (v.verdict === 'holds' || v.verdict === 'unreached') ? '*' : '';
+    return v.verdict === 'violated' || v.verdict === 'unreached' ? `**${t}**${mark}` : `${t}${mark}`;
   };
-  return mdTable(
+  const table = mdTable(
     ['property', 'kind', 'meaning', ...results.map((r) => `\`${r.variant}\``)],
     props.map((p) => [`\`${p.name}\``, p.kind, p.doc, ...results.map((r) => cell(r, p.name))]),
   );
+  const pruned = results.filter((r) => r.stats.pruned > 0);
+  if (pruned.length === 0) return table;
+  const which = pruned.map((r) => `\`${r.variant}\` (${r.stats.pruned.toLocaleString('en-US')} states)`).join(', ');
+  return `${table}\n\n\\* The checker does not explore past a state that violates an invariant (unless the invariant is marked as violated by design). In ${which} such states were not expanded, so a starred verdict covers the behaviours up to their first violation, not what could follow it.`;
 }
 
 function variantSection(spec: AnyModelSpec, r: CheckResult, input: PageInput): string[] {

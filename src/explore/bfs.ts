@@ -64,6 +64,8 @@ export interface SearchOutcome {
   endStates: BitVector;
   maxDepth: number;
   elapsedMs: number;
+  /** States not expanded because they violate an invariant: other verdicts cover behaviours up to such states. */
+  pruned: number;
 }
 
 function predicateError(kind: string, name: string, err: unknown): never {
@@ -87,6 +89,7 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
   const maxDepth = options.maxDepth ?? Infinity;
   const { invariants, goals, leadsTo: leads } = probe;
   let stop: StopReason = 'complete';
+  let pruned = 0;
   let deadlockFirst = -1;
   let error: SearchOutcome['error'] = null;
 
@@ -133,6 +136,7 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
   for (let i = 0; i < space.size; i++) {
     graph.beginEdges(i);
     if (errorState.has(i)) {
+      pruned++;
       space.release(i);
       continue;
     }
@@ -191,5 +195,6 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
     endStates,
     maxDepth: graph.count ? graph.depthOf(graph.count - 1) : 0,
     elapsedMs: performance.now() - start,
+    pruned,
   };
 }

@@ -225,6 +225,7 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     liveness: spec.liveness.length,
     goals: spec.goals.length,
     complete,
+    pruned: out.pruned,
     graphBytes: graph.bytes + (space.bytes ?? 0),
   };
   const base = { model: spec.id, variant: variant.name, params, stats, verdicts, witnesses };

@@ -18,6 +18,7 @@ export function formatStats(s: Stats): string {
     `${s.invariants} invariants, ${s.liveness} liveness, ${s.goals} goals`,
     `successors: ${s.successorPath}`,
     s.complete ? 'complete' : 'incomplete',
+    ...(s.pruned ? [`${s.pruned.toLocaleString('en-US')} violating states not expanded`] : []),
   ].join(', ');
 }
 

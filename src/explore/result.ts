@@ -21,6 +21,12 @@ export interface Stats {
   readonly goals: number;
   /** Whether every reachable state was explored. */
   readonly complete: boolean;
+  /**
+   * States not expanded because they violate an invariant. When nonzero, the
+   * verdicts of the other properties cover the behaviours up to their first
+   * such violation, not what lies beyond it.
+   */
+  readonly pruned: number;
   /** Bytes held by the graph's typed arrays. */
   readonly graphBytes: number;
 }

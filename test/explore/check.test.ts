@@ -29,6 +29,8 @@ describe('invariants', () => {
     // The other invariant holds: violations are per property, not first-only.
     expect(r.verdicts.find((x) => x.property === 'jugsWithinCapacity')!.verdict).toBe('holds');
     expect(r.stats.distinct).toBe(16);
+    // The two states with 4 gallons in the big jug are not expanded, and the statistics say so.
+    expect(r.stats.pruned).toBe(2);
   });
 });
 

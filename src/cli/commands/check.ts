@@ -65,6 +65,10 @@ function outcomeText(r: CheckResult, ok: boolean): string {
   return color.red(`✗ ${kind}, not as expected`);
 }
 
+export function pruneNote(n: number): string {
+  return `${int(n)} states violating an invariant were not expanded: the other verdicts cover the behaviours up to their first violation`;
+}
+
 function report(runs: readonly Run[], verbose: boolean): string {
   const rows = runs.map(({ entry, result: r, mismatches }) => [
     entry.spec.id,
@@ -91,6 +95,7 @@ function report(runs: readonly Run[], verbose: boolean): string {
     for (const m of mismatches) lines.push(`  ${m.what}: expected ${m.expected}, got ${m.actual}`);
     if (r.kind === 'bounded-out') lines.push(`  the search stopped at ${r.reason} (${int(r.bound)}): ${r.hint}`);
     if (r.kind === 'violated') for (const v of r.violations) lines.push(formatViolation(v, '  '));
+    if (r.stats.pruned) lines.push(`  ${pruneNote(r.stats.pruned)}`);
     if (traceFiles.length) lines.push(`  traces: ${traceFiles.join(', ')}`);
     lines.push('');
   }
@@ -101,6 +106,9 @@ function report(runs: readonly Run[], verbose: boolean): string {
       : color.red(`${plural(runs.length, 'run')}: ${bad} not as expected`),
   );
   if (runs.some((x) => x.traceFiles.length)) lines.push(`replay a counterexample with: rxspec replay <trace file>`);
+  if (!verbose && runs.some((x) => x.result.stats.pruned > 0)) {
+    lines.push(color.dim('states that violate an invariant are not expanded; --verbose says where that limits the other verdicts'));
+  }
   return lines.join('\n');
 }
 

@@ -35,6 +35,7 @@ export class IpoibReceiver {
   /** The completion handle_rx_wc is in the middle of: a replacement allocation, or (bug) a copy after the repost. */
   busy: { kind: 'replacing' | 'copying'; cqe: RxCompletion; small: boolean; skbNomem: boolean } | null = null;
   readonly stats = { rxPackets: 0, rxDropped: 0 };
+  /** Packets delivered by the copybreak copy. */
   copybreaks = 0;
   /** The socket receive queue. */
   readonly socket: Delivery[] = [];
@@ -73,8 +74,12 @@ export class IpoibReceiver {
     this.end(this.writer[cqe.wrId], 'd');
   }
 
-  /** ipoib_cm_handle_rx_wc, up to the point where it needs memory it may not get. Returns the packet's size class. */
-  poll(skbNomem: boolean): 'small' | 'large' {
+  /**
+   * ipoib_cm_handle_rx_wc, up to the point where it needs memory it may not
+   * get. Returns the packet's size class. `skbNomem`: the copybreak skb
+   * cannot be allocated; `postFails`: the copybreak path's repost fails.
+   */
+  poll(skbNomem: boolean, postFails = false): 'small' | 'large' {
     const cqe = this.cq.shift();
     if (!cqe) throw new Error('no receive completion to poll');
     const small = cqe.byteLen < this.copybreak;
@@ -89,7 +94,7 @@ export class IpoibReceiver {
       const copy = buf.copyFromHead(cqe.byteLen);
       this.deliver(copy, cqe, 'copybreak');
       this.copybreaks++;
-      this.srq.post(cqe.wrId); // the original buffer, unchanged
+      this.srq.post(cqe.wrId, postFails); // the original buffer, unchanged (repost:)
       return 'small';
     }
     this.busy = { kind: 'replacing', cqe, small, skbNomem: small && this.b.copybreak && skbNomem };
@@ -108,13 +113,13 @@ export class IpoibReceiver {
     this.srq.post(cqe.wrId, postFails);
   }
 
-  /** The replacement could not be allocated: rx_dropped++, repost the old buffer. */
-  allocFail(): void {
+  /** The replacement could not be allocated: rx_dropped++, repost the old buffer (repost:, which may fail too). */
+  allocFail(postFails = false): void {
     const { cqe } = this.busy!;
     ++this.stats.rxDropped;
     this.end(cqe.seq, 'r');
     this.busy = null;
-    this.srq.post(cqe.wrId);
+    this.srq.post(cqe.wrId, postFails);
   }
 
   /** Bug only: the deferred copy out of a buffer the HCA may have refilled meanwhile. */

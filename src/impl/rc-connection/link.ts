@@ -30,6 +30,8 @@ export class RcLink {
   readonly sent: Uint8Array[] = [];
   /** Sends the peer ACKed (they reached its receive queue). */
   acked = 0;
+  /** The sending port's data packets (port_xmit_packets): every transmission, ACKed, RNR NAKed or unanswered. */
+  wire = 0;
   rejs = 0;
   dreqs = 0;
   /** tx whose peer QP is gone (after its DREQ). */
@@ -63,6 +65,7 @@ export class RcLink {
     const t = this.tx(name);
     const qp = t.qp!;
     if (!qp.ready()) throw new Error(`QP of ${name} cannot transmit`);
+    this.wire++;
     if (this.peerGone.has(t)) {
       qp.fail('RETRY_EXC_ERR');
       return 'RETRY_EXC';

@@ -8,9 +8,9 @@
  */
 import { checksumNs, copyNs, type HostCosts } from '../cost-model.js';
 import type { HcaCosts } from '../hosts/connectx-ddr-2008.js';
-import type { xeon5400_2008Kernel } from '../hosts/xeon-5400-2008.js';
+import type { Xeon5400Kernel } from '../hosts/xeon-5400-2008.js';
 
-export type KernelCosts = typeof xeon5400_2008Kernel;
+export type KernelCosts = Xeon5400Kernel;
 
 export interface Breakdown {
   readonly total: number;
@@ -27,13 +27,32 @@ export interface Costs {
   readonly hca: HcaCosts;
 }
 
-/** skb data area sizes and truesize as 2.6.26 computes them (SKB_DATA_ALIGN to 64, sk_buff ~232 bytes). */
+/** SKB_DATA_ALIGN: SMP_CACHE_BYTES, 64 on these Core 2 cores. */
+const align = (n: number) => Math.ceil(n / 64) * 64;
+/** sizeof(struct sk_buff) on 2.6.26 x86_64, about 232 bytes. */
+const SK_BUFF = 232;
+/** NET_SKB_PAD, which dev_alloc_skb adds in front of the data. */
+const NET_SKB_PAD = 16;
+
+/** truesize of a received skb from dev_alloc_skb(dataBytes): 2.6.26 counts SKB_DATA_ALIGN(size) + sizeof(struct sk_buff), not the shared info. */
 export function truesize(dataBytes: number): number {
-  return Math.ceil((dataBytes + 16) / 64) * 64 + 232;
+  return align(dataBytes + NET_SKB_PAD) + SK_BUFF;
 }
 
 const UDP_IP_HEADERS = 28;
 const IPOIB_HEADER = 4;
+/** LL_RESERVED_SPACE of the 2008 IPoIB device: hard_header_len 24 (IPOIB_ENCAP_LEN + INFINIBAND_ALEN) rounded to 16, plus 16. */
+const IPOIB_LL_RESERVED = 32;
+
+/**
+ * truesize of the skb netperf's sendto charges to its socket (sk_wmem_alloc)
+ * until the send completion frees it: ip_append_data asks
+ * sock_alloc_send_skb for the UDP and IP headers, the payload,
+ * LL_RESERVED_SPACE and 15 bytes of slack. 128-byte messages: 488 bytes.
+ */
+export function sendTruesize(payload: number): number {
+  return align(payload + UDP_IP_HEADERS + IPOIB_LL_RESERVED + 15) + SK_BUFF;
+}
 const PAGE = 4096;
 const HEAD = 4084;
 
@@ -84,7 +103,7 @@ export function rxReplacement(c: Costs, len: number): Breakdown {
   return sum([
     ['poll CQE', c.hca.cqeNs],
     ['sk_buff alloc', c.kernel.skbHeadAllocNs],
-    ['4 KB head: order-1 page alloc', c.kernel.order1PageAllocNs],
+    [c.kernel.headDataAllocPart, c.kernel.headDataAllocNs],
     ['skb init', c.kernel.skbInitNs],
     ['replacement pages', frags * c.host.pageAllocNs],
     ['dma map new, unmap old', c.host.dmaMapNs * (1 + frags)],

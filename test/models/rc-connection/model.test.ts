@@ -5,39 +5,63 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { AnyStateNode } from 'xstate';
+import { check } from '../../../src/explore/check.js';
+import { ParamError } from '../../../src/errors/param-error.js';
 import { checkParams } from '../../../src/model/params.js';
 import { KERNEL_2008 } from '../../../models/rc-connection/behaviour.js';
 import { params } from '../../../models/rc-connection/params.js';
 import { rcConnectionMachine } from '../../../models/rc-connection/rc-connection.machine.js';
 import { modelSuite } from '../../support/model-suite.js';
 import { spec } from '../../../models/rc-connection/index.js';
+import type { RcContext } from '../../../models/rc-connection/state.js';
 import { checked, labels, reuse, violation } from './story.js';
 
 reuse(modelSuite(spec));
 
 describe('rc-connection: the kernel counts sends that never reached the peer (the FIXME)', () => {
-  test('shortest: a peer disconnect, a send that times out, its error completion counted in tx_packets', () => {
-    const t = violation(checked('copybreak-2008'), 'txPacketsCountsDelivered');
-    expect(labels(t)).toEqual(['APP_SEND', 'START', 'REP_RECEIVED', 'DREQ_RECEIVED', 'RETRY_EXC', 'TX_WC']);
-  });
+  const FIRST_RNR = [
+    'APP_SEND', 'APP_SEND', 'APP_SEND', // netperf's burst waits on neigh->queue
+    'START', 'REP_RECEIVED', // REQ, then RTR/RTS, OPER_UP and the re-queue posts all three
+  ];
 
-  test('the seed\'s way, with a peer that never disconnects: an RNR NAK on an empty SRQ', () => {
-    const t = violation(checked('copybreak-2008', { peer_dreq: 'never' }), 'txPacketsCountsDelivered')!;
+  test('shortest (11): an RNR NAK on an empty SRQ, and the failed send counted in tx_packets', () => {
+    const t = violation(checked('copybreak-2008'), 'txPacketsCountsDelivered')!;
     expect(labels(t)).toEqual([
-      'APP_SEND', 'APP_SEND', 'APP_SEND', // netperf's burst waits on neigh->queue
-      'START', 'REP_RECEIVED', // REQ, then RTR/RTS, OPER_UP and the re-queue posts all three
+      ...FIRST_RNR,
       'TRANSMIT', 'TRANSMIT', // both SRQ buffers taken, the receiver has not polled
       'RNR_NAK', // rnr_retry_count 0: RNR_RETRY_EXC_ERR, QP to ERR
       'TX_WC', 'TX_WC', 'TX_WC', // two successes, then the failed send, counted all the same
     ]);
-    const c = t.steps.at(-1)!.state.context as { txPackets: number; wcOk: number; tx: unknown; reapList: { reaps: number }[] };
+    const c = t.steps.at(-1)!.state.context as RcContext;
     expect([c.txPackets, c.wcOk]).toEqual([3, 2]);
     expect(c.tx).toBeNull(); // neigh->cm cleared
     expect(c.reapList.map((x) => x.reaps)).toEqual([1]); // reaped once
   });
 
-  test('resolving the FIXME (count-success-only) satisfies it', () => {
-    expect(checked('count-success-only').verdicts.find((v) => v.property === 'txPacketsCountsDelivered')?.verdict).toBe('holds');
+  test('the seed\'s comparison (13): an RNR NAK, a send flushed behind it, and tx_packets above the port counter', () => {
+    const t = violation(checked('copybreak-2008'), 'txPacketsWithinPortCounter')!;
+    expect(labels(t)).toEqual([
+      ...FIRST_RNR,
+      'APP_SEND', // OPER_UP: the fourth send is posted at once
+      'TRANSMIT', 'TRANSMIT', // the port counter: 2
+      'RNR_NAK', // the port counter: 3; send 2 fails, send 3 is flushed without reaching the wire
+      'TX_WC', 'TX_WC', 'TX_WC', // the error completion tears the tx down: send 3's completion comes from reap_list
+      'TX_WC@reap0', // WR_FLUSH_ERR, counted: tx_packets 4 against 3 packets on the wire
+    ]);
+    const c = t.steps.at(-1)!.state.context as RcContext;
+    expect({ txPackets: c.txPackets, wire: c.wire, acked: c.acked, wcFlush: c.wcFlush, fate: c.fate }).toEqual({ txPackets: 4, wire: 3, acked: 2, wcFlush: 1, fate: '..ef' });
+  });
+
+  test('peer-disconnects: a send that times out towards the vanished peer is counted too (6)', () => {
+    const t = violation(checked('peer-disconnects'), 'txPacketsCountsDelivered');
+    expect(labels(t)).toEqual(['APP_SEND', 'START', 'REP_RECEIVED', 'DREQ_RECEIVED', 'RETRY_EXC', 'TX_WC']);
+  });
+
+  test('resolving the FIXME (count-success-only) satisfies both', () => {
+    const verdicts = checked('count-success-only').verdicts;
+    for (const p of ['txPacketsCountsDelivered', 'txPacketsWithinPortCounter']) {
+      expect(verdicts.find((v) => v.property === p)?.verdict, p).toBe('holds');
+    }
   });
 });
 
@@ -51,11 +75,14 @@ describe('rc-connection: the bugs and versions, shortest counterexamples', () =>
   test('rnr-retry-7: without receiver fairness a send retries forever (RNR NAK, RNR timer, ...)', () => {
     const r = checked('rnr-retry-7');
     const t = violation(r, 'postedSendCompletesWithoutReceiver')!;
+    // Every retransmission is a packet on the wire: the loop closes once the port counter saturates (at max_sends).
     expect(labels(t)).toEqual([
-      'APP_SEND', 'APP_SEND', 'APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'TRANSMIT', 'TX_WC', 'TX_WC',
-      'RNR_NAK', 'RNR_TIMER',
+      'APP_SEND', 'APP_SEND', 'APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'TRANSMIT',
+      'RNR_NAK', 'RNR_TIMER', 'RNR_NAK', 'TX_WC', 'TX_WC',
+      'RNR_TIMER', 'RNR_NAK',
     ]);
-    expect(t.loop).toEqual({ start: 9, stutter: false, from: 9 });
+    expect(t.loop).toEqual({ start: 12, stutter: false, from: 12 });
+    expect((t.steps.at(-1)!.state.context as RcContext).wire).toBe(4);
     // With the receiver's repost under fairness, every posted send completes.
     expect(r.verdicts.find((v) => v.property === 'postedSendCompletes')?.verdict).toBe('holds');
   });
@@ -77,10 +104,16 @@ describe('rc-connection: the bugs and versions, shortest counterexamples', () =>
     expect((t.steps.at(-1)!.state.context as { fate: string }).fate).toBe('..d');
   });
 
-  test('srq-post-fails: a failed post loses the buffer and the SRQ never refills (a lasso)', () => {
-    const t = violation(checked('srq-post-fails'), 'receiveRingRefills')!;
-    expect(labels(t)).toEqual(['APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'RX_WC:large', 'RX_POST_FAIL']);
+  test('srq-post-fails: both buffers copied out and lost to failed reposts, the SRQ stays empty for good (a lasso of 8)', () => {
+    const t = violation(checked('srq-post-fails'), 'emptySrqGetsBuffer')!;
+    expect(labels(t)).toEqual([
+      'APP_SEND', 'APP_SEND', 'START', 'REP_RECEIVED', 'TRANSMIT', 'TRANSMIT',
+      'RX_WC:small:post-fails', 'RX_WC:small:post-fails', // the copybreak path's repost fails, twice
+    ]);
     expect(t.loop?.stutter).toBe(true);
+    // Not one lost buffer but the whole ring (recvq_size 2): nothing is left to poll or repost.
+    const c = t.steps.at(-1)!.state.context as RcContext;
+    expect({ lost: c.lost, srq: c.srq, rxCq: c.rxCq, rx: c.rx }).toEqual({ lost: 2, srq: [], rxCq: [], rx: null });
   });
 
   test('reaped-twice: the error completion and TIMEWAIT_EXIT both reap the tx (7 steps)', () => {
@@ -111,6 +144,13 @@ describe('rc-connection: the bugs and versions, shortest counterexamples', () =>
   });
 });
 
+describe('rc-connection: parameters', () => {
+  test('ring sizes must be powers of two, as the kernel rounds them and tx_head & (sendq_size - 1) needs', () => {
+    expect(() => check(spec, { variant: 'copybreak-2008', params: { sendq_size: 6 } })).toThrow(ParamError);
+    expect(() => check(spec, { variant: 'copybreak-2008', params: { recvq_size: 3 } })).toThrow(/recvq_size' of model 'rc-connection' is 3, but must be a power of two/);
+  });
+});
+
 describe('rc-connection: lanes', () => {
   test('every event the machine handles goes between two named participants, and none is unrouted', () => {
     const m = rcConnectionMachine(checkParams(params), KERNEL_2008);
@@ -120,7 +160,7 @@ describe('rc-connection: lanes', () => {
       Object.values(n.states).forEach((c) => visit(c as AnyStateNode));
     };
     visit(m.root);
-    expect(types.size).toBe(19);
+    expect(types.size).toBe(18);
     for (const t of types) {
       const [from, to] = spec.lanes!.of({ type: t });
       expect(spec.lanes!.participants).toContain(from);

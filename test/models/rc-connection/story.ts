@@ -10,10 +10,10 @@ import type { Trace } from '../../../src/trace/types.js';
 import { spec } from '../../../models/rc-connection/index.js';
 import type { RcContext } from '../../../models/rc-connection/state.js';
 
-/** An event as a short label: TX_WC, TIMEWAIT_EXIT@reap0, RX_WC:small. */
+/** An event as a short label: TX_WC, TIMEWAIT_EXIT@reap0, RX_WC:small, RX_REFILL:post-fails. */
 export function label(e: EventObject): string {
-  const x = e as EventObject & { tx?: string; len?: string; skb?: string };
-  return x.type + (x.tx && x.tx !== 'neigh' ? `@${x.tx}` : '') + (x.len ? `:${x.len}` : '') + (x.skb ? `:${x.skb}` : '');
+  const x = e as EventObject & { tx?: string; len?: string; skb?: string; post?: string };
+  return x.type + (x.tx && x.tx !== 'neigh' ? `@${x.tx}` : '') + (x.len ? `:${x.len}` : '') + (x.skb ? `:${x.skb}` : '') + (x.post ? `:post-${x.post}` : '');
 }
 
 export function labels(t: Trace | undefined): string[] {
