@@ -36,7 +36,7 @@ export function rxTruesize(b: ReceiveBuffers): number {
 
 /** tcp_win_from_space with the default sysctl_tcp_adv_win_scale = 2: a quarter of the space is overhead. */
 export function winFromSpace(space: number): number {
-  return space - Math.trunc(space / 4);
+  return space - (space >> 2);
 }
 
 /**

@@ -4,6 +4,7 @@
  * seeds, and how much of a match is assumption.
  */
 import { copyNs } from '../cost-model.js';
+import { winFromSpace } from './buffers.js';
 import { cpuCrossoverBytes, latencyCrossoverBytes } from './crossover.js';
 import type { OneCopyResult } from './one-copy.js';
 import { QUADRICS_HOST } from './experiments.js';
@@ -30,7 +31,7 @@ export function findings(hosts: readonly HostResults[], hang: readonly HangRow[]
   const ioatRule = sweep.find((r) => r.label.startsWith('ioat'))!;
   const lowat = sweep.filter((r) => r !== ioatRule).map((r) => r.onRcvlowat.mbitPerSec);
   const readsPerRun = (r: HostResults['shipped']['on']) => (r.reads > 0 ? f(r.backlogged / r.reads) : '0');
-  const window = p.off.rcvbuf - Math.trunc(p.off.rcvbuf / 4); // tcp_full_space
+  const window = winFromSpace(p.off.rcvbuf); // tcp_full_space
   const { host: ph, dma: pd, path: pp } = ppc.profile;
   const { host: xh, dma: xd, path: xp } = xeon.profile;
   return [
