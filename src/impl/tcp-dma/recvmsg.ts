@@ -6,6 +6,7 @@
  * done. Each step reports its name, the model's event for the same step.
  */
 import type { TcpDmaBehaviour } from '../../../models/tcp-dma/variants.js';
+import { pinDecision, rcvlowatTarget } from '../../../models/tcp-dma/steps/decision.js';
 import type { TcpSocket } from './socket.js';
 import type { UserBuffer } from './user-memory.js';
 
@@ -49,11 +50,19 @@ export class Reader {
     this.len = req.len;
     this.start = sk.copiedSeq;
     this.peekSeq = sk.copiedSeq;
-    this.target = (req.waitall ? req.len : Math.min(req.rcvlowat, req.len)) || 1;
+    this.target = rcvlowatTarget(req.waitall, req.rcvlowat, req.len);
     const tail = sk.receiveQueue[sk.receiveQueue.length - 1];
-    const available = tail ? tail.seq + tail.data.length - sk.copiedSeq : 0;
-    this.pinned =
-      b.netDma && available < this.target && req.len > sk.cfg.copybreak && !(req.peek && b.peekExcludesDma) && !req.lowLatency;
+    const decision = pinDecision({
+      channel: b.netDma,
+      available: tail ? tail.seq + tail.data.length - sk.copiedSeq : 0,
+      target: this.target,
+      len: req.len,
+      copybreak: sk.cfg.copybreak,
+      peek: req.peek,
+      peekExcludesDma: b.peekExcludesDma,
+      lowLatency: req.lowLatency,
+    });
+    this.pinned = decision === 'pinned';
     if (this.pinned) sk.ucopy.pinned = buffer.pin().slice(0, Math.ceil(req.len / sk.cfg.pageBytes));
   }
 
