@@ -23,7 +23,26 @@
  *   NETIF_F_SG since no checksum feature", and TSO dropped without SG) and
  *   the 2.6 net/core/ethtool.c ethtool_set_tx_csum, which turns SG off
  *   before the checksum; drivers/infiniband/core/cm.c cm_format_req, which
- *   copies only private_data_len bytes into the REQ.
+ *   copies only private_data_len bytes into the REQ. For the receive mark:
+ *   include/linux/skbuff.h skb_csum_unnecessary (ip_summed &
+ *   CHECKSUM_UNNECESSARY, true for CHECKSUM_PARTIAL too) and
+ *   skb_forward_csum (ip_forward resets only CHECKSUM_COMPLETE);
+ *   net/core/dev.c dev_hard_start_xmit (a 2.6.3x copy: a CHECKSUM_PARTIAL
+ *   skb on a device without a checksum feature goes through
+ *   skb_checksum_help); net/core/skbuff.c skb_partial_csum_set and
+ *   drivers/net/virtio_net.c receive_buf (VIRTIO_NET_HDR_F_NEEDS_CSUM gives
+ *   CHECKSUM_PARTIAL, DATA_VALID gives CHECKSUM_UNNECESSARY: the precedent
+ *   for a link whose sender skipped the checksum); ipoib_ib.c's UD receive
+ *   (CHECKSUM_UNNECESSARY only when IPOIB_FLAG_CSUM is set and the HCA
+ *   checked the checksum, wc->csum_ok).
+ *
+ * Modelling choice, the receive mark: B marks packets of an agreed
+ * connection CHECKSUM_PARTIAL, not CHECKSUM_UNNECESSARY. Local delivery
+ * treats both as verified; only PARTIAL makes a gateway's egress path
+ * complete the checksum the sender skipped, which ip_forward in 2.6 never
+ * does for an UNNECESSARY packet. UEK's actual mark is unverified (its
+ * message says "mark RX checksum good"); the UNNECESSARY reading is the
+ * variant bug-gateway-no-regenerate.
  *
  * Modelling choice: the capability's wire encoding was never upstream (the
  * UEK patch's format is unverified). It is modelled as a flag in the CM REQ
@@ -43,6 +62,7 @@ import {
   type CmContext,
   type CmInput,
   type Fate,
+  type IpSummed,
   type Packet,
 } from './context.js';
 
@@ -56,17 +76,26 @@ export const MODELLED =
   'connection; teardown and reconnection, with a capability change allowed only between connections (as set_mode ' +
   'flushes paths to restart them). One packet at a time: A\'s transmit (checksum computed by the stack, computed by ' +
   'the driver in software, or skipped), the wire (the next hop checks the VCRC per link, B\'s HCA checks the ICRC end ' +
-  'to end; a dropped RC packet fails the connection, as IPoIB sets retry_count 0), B\'s receive (the checksum verified ' +
-  'in software, or trusted: CHECKSUM_UNNECESSARY), and forwarding out of the fabric, where the gateway must fill in ' +
-  'a skipped checksum. Corruption may strike in A\'s memory after the checksum point, on a link, inside a switch, or ' +
-  'in B\'s memory before delivery. Datagram-mode (UD) packets carry no negotiation.';
+  'to end; a dropped RC packet fails the connection, as IPoIB sets retry_count 0), B\'s receive (ip_summed: ' +
+  'CHECKSUM_NONE, verified in software; or, on an agreed connection, CHECKSUM_PARTIAL, which local delivery takes as ' +
+  'verified and a gateway\'s egress path completes; CHECKSUM_UNNECESSARY in the variant that marks so), and ' +
+  'forwarding out of the fabric, where ip_forward leaves the TCP checksum alone. Corruption may strike in A\'s ' +
+  'memory after the checksum point, on a link, inside a switch, or in B\'s memory before delivery. Datagram-mode ' +
+  '(UD) packets carry no negotiation; B\'s HCA has no UD checksum offload, so trusting one is trusting the IB CRC.';
 
 export const LEFT_OUT =
   'One direction (A to B): IPoIB-CM connections are one-way, and the reverse connection is the same machine with the ' +
   'ends swapped. One packet in flight, since the properties are about each packet\'s treatment, not about queueing. ' +
   'The neighbour queue of packets sent before the connection is up, SRQ and ring handling, RNR and the stale-connection ' +
   'timers (the rc-connection model covers them). B\'s device features (they govern B\'s own transmit direction). ' +
-  'Multicast and broadcast, which use UD in connected mode too: UD is represented by datagram-mode unicast. The IPv4 ' +
+  'Multicast and broadcast, which use UD in connected mode too: UD is represented by datagram-mode unicast only, ' +
+  'because a UD packet is treated the same in either mode (no negotiation, CHECKSUM_NONE), and letting A send UD ' +
+  'forever in connected mode would add a quarter more states and an unfair loop that starves the connection\'s ' +
+  'liveness without a bound on UD sends. Which packets a receiver may mark CHECKSUM_PARTIAL: the mark is per ' +
+  'connection, so it presumes every TCP packet on an agreed connection left A with the pseudo-header sum in its ' +
+  'check field; the model sends only such packets (ICMP, and packets the stack checksummed itself, are left out). ' +
+  'Capabilities "off" and "old" behave alike by design (the fallback must treat a peer that turned the feature off ' +
+  'like an old driver); both are kept because the issue names both, and a test holds them equal. The IPv4 ' +
   'header checksum, which ip_rcv always verifies in software whatever the driver says: the machine\'s "checksum" is the ' +
   'TCP checksum that NETIF_F_IP_CSUM offloads; the byte-level tests cover both. Which corruptions a checksum or CRC ' +
   'misses is a property of bytes, not of this machine: here the IP checksum detects every memory corruption after it ' +
@@ -86,9 +115,14 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
       return (at === 'link' || at === 'switch') && context.pkt.crc === 'ok';
     };
   const fateAtHost = (pkt: Packet): Fate => {
-    // A trusted packet is delivered as it is; otherwise the TCP checksum is verified in software.
-    if (pkt.trusted || pkt.csum === 'valid') return pkt.corrupt ? 'accepted-corrupt' : 'delivered';
+    // skb_csum_unnecessary (UNNECESSARY or PARTIAL): delivered as it is; otherwise the TCP checksum is verified in software.
+    if (pkt.summed !== 'none' || pkt.csum === 'valid') return pkt.corrupt ? 'accepted-corrupt' : 'delivered';
     return 'dropped-csum';
+  };
+  /** What B's driver sets ip_summed to for this packet. */
+  const markOf = (context: CmContext, pkt: Packet): IpSummed => {
+    const trusted = pkt.via === 'rc' ? context.rxTrust : b.trustUdPackets && advertises(b, context.capB);
+    return trusted ? b.rxMark : 'none';
   };
 
   return setup({
@@ -111,6 +145,8 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         event.type === 'REJ_RECEIVED' && context.cm === (event.at === 'A' ? 'REJ_TO_A' : 'REJ_TO_B'),
       refusesDisagreement: ({ context }) =>
         b.rejectPeerWithoutCapability && advertises(b, context.capA) && !agreedBy(context.exchange),
+      refusesReqWithoutFlag: ({ context }) =>
+        b.rejectPeerWithoutCapability && advertises(b, context.capB) && !(context.exchange?.req ?? false),
       rcPacket: ({ context }) => context.pkt?.via === 'rc',
       rcPacketDamaged: ({ context }) => context.pkt?.via === 'rc' && context.pkt.crc !== 'ok',
       damaged: ({ context }) => context.pkt !== null && context.pkt.crc !== 'ok',
@@ -122,6 +158,7 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
       capChangeAllowed: and(['canChangeCap', stateIn({ tx: 'down' }), stateIn({ rx: 'none' }), stateIn({ skb: 'idle' })]),
       canSendReq: and(['modeConnected', 'noCmMessage', stateIn({ rx: 'none' })]),
       repRefusedForDisagreement: and(['repInFlight', 'refusesDisagreement']),
+      reqRefusedForDisagreement: and(['reqInFlight', 'refusesReqWithoutFlag']),
       repRejectable: and(['repInFlight', 'cmFaultLeft']),
       reqRejectable: and(['reqInFlight', 'cmFaultLeft']),
       connectionUp: stateIn({ tx: 'operUp' }),
@@ -139,7 +176,8 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         // The last packet's fate belongs to the old capabilities, so it is forgotten.
         const common = { capChangesLeft: context.capChangesLeft - 1, outcome: null };
         if (event.end === 'B') return { ...common, capB: event.cap };
-        const featuresA = context.modeA === 'connected' ? connectedFeatures(b, event.cap) : context.featuresA;
+        const follows = context.modeA === 'connected' && !b.keepFeaturesOnCapChange;
+        const featuresA = follows ? connectedFeatures(b, event.cap) : context.featuresA;
         return { ...common, capA: event.cap, featuresA };
       }),
       // ipoib_cm_send_req: private data {qpn, mtu, flag}.
@@ -151,6 +189,8 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         return { exchange: { req, rep }, rxTrust: rep && req, cm: 'REP' as const };
       }),
       reqRejected: assign(({ context }) => ({ cm: 'REJ_TO_A' as const, cmFaultsLeft: context.cmFaultsLeft - 1 })),
+      // ipoib_cm_req_handler returned an error, so the CM answers the REQ with a REJ.
+      reqRefused: assign({ cm: 'REJ_TO_A' as const }),
       // ipoib_cm_rep_handler: OPER_UP, then the RTU.
       repReceived: assign(({ context }) => {
         const fresh = agreedBy(context.exchange);
@@ -189,13 +229,13 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
           csum: skip ? 'absent' : 'valid',
           corrupt: false,
           crc: 'ok',
-          trusted: false,
+          summed: 'none',
           agreed: agreedBy(context.exchange),
         };
         return { pkt, outcome: null };
       }),
       sendUd: assign(() => {
-        const pkt: Packet = { via: 'ud', dst: 'host', csum: 'valid', corrupt: false, crc: 'ok', trusted: false, agreed: false };
+        const pkt: Packet = { via: 'ud', dst: 'host', csum: 'valid', corrupt: false, crc: 'ok', summed: 'none', agreed: false };
         return { pkt, outcome: null };
       }),
       corruptMemory: assign(({ context }) => {
@@ -214,22 +254,23 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         const fate: Fate = pkt.crc === 'vcrc-bad' ? 'dropped-vcrc' : 'dropped-icrc';
         return { pkt: null, outcome: { fate, via: pkt.via } };
       }),
-      // The driver sets ip_summed: CHECKSUM_UNNECESSARY on an agreed connection, else CHECKSUM_NONE.
+      // The driver sets ip_summed: the variant's mark on an agreed connection, else CHECKSUM_NONE.
       receive: assign(({ context }) => {
         const pkt = context.pkt as Packet;
-        const trusted = pkt.via === 'rc' ? context.rxTrust : b.trustUdPackets && advertises(b, context.capB);
-        return { pkt: { ...pkt, trusted } };
+        return { pkt: { ...pkt, summed: markOf(context, pkt) } };
       }),
       // The final receiver's stack (B's, or the Ethernet host's): trust the mark, or verify in software.
       deliver: assign(({ context }) => {
         const pkt = context.pkt as Packet;
         return { pkt: null, outcome: { fate: fateAtHost(pkt), via: pkt.via } };
       }),
-      // ip_forward out of the fabric: a trusted packet carries no checksum, so the gateway computes it.
+      // ip_forward out of the fabric never touches the TCP checksum; the egress path completes a CHECKSUM_PARTIAL
+      // packet (skb_checksum_help, or the NIC), summing the field as it stands: A's pseudo-header sum gives a checksum
+      // valid over the bytes the gateway holds, a checksum A had already completed gives a wrong one.
       forward: assign(({ context }) => {
         const pkt = context.pkt as Packet;
-        const regenerate = pkt.trusted && !b.gatewayForwardsAsReceived;
-        return { pkt: { ...pkt, csum: regenerate ? ('valid' as const) : pkt.csum, trusted: false } };
+        const completed = pkt.csum === 'absent' ? ('valid' as const) : ('stale' as const);
+        return { pkt: { ...pkt, csum: pkt.summed === 'partial' ? completed : pkt.csum, summed: 'none' as const } };
       }),
       flush: assign(({ context }) => ({ pkt: null, outcome: { fate: 'flushed' as const, via: (context.pkt as Packet).via } })),
     },
@@ -275,7 +316,10 @@ export function cmChecksumMachine(p: CmChecksumParams, b: Behaviour) {
         states: {
           none: {
             on: {
-              REQ_RECEIVED: { guard: 'reqInFlight', target: 'repSent', actions: 'reqReceived' },
+              REQ_RECEIVED: [
+                { guard: 'reqRefusedForDisagreement', actions: 'reqRefused' },
+                { guard: 'reqInFlight', target: 'repSent', actions: 'reqReceived' },
+              ],
               REQ_REJECTED: { guard: 'reqRejectable', actions: 'reqRejected' },
             },
           },

@@ -7,6 +7,9 @@
  * properties share.
  */
 import type { Behaviour } from './variants.js';
+import type { Fate as DeliveryFate, IpSummed } from '../../src/impl/cm-checksum/fabric.js';
+
+export type { IpSummed };
 
 /** An end's local checksum capability: on, turned off, or an old driver that ignores the private-data field. */
 export type Cap = 'on' | 'off' | 'old';
@@ -34,8 +37,10 @@ export interface Exchange {
 
 /**
  * The TCP checksum field relative to the packet's current bytes: computed
- * over them (valid), never computed (absent: the sender skipped it), or
- * computed before the bytes changed (stale).
+ * over them (valid), never computed (absent: the sender skipped it and left
+ * the pseudo-header sum of CHECKSUM_PARTIAL), or not their checksum
+ * (stale: computed before the bytes changed, or summed twice by a gateway
+ * completing a packet whose checksum was already complete).
  */
 export type Csum = 'valid' | 'absent' | 'stale';
 /** Whether the wire damaged the packet, and so which CRC will refuse it. */
@@ -50,14 +55,14 @@ export interface Packet {
   /** The bytes differ from what A's application sent. */
   readonly corrupt: boolean;
   readonly crc: Crc;
-  /** B's driver marked it CHECKSUM_UNNECESSARY. */
-  readonly trusted: boolean;
+  /** skb->ip_summed as B's driver set it ('none' until B's HCA hands it over, and again once forwarded). */
+  readonly summed: IpSummed;
   /** The exchange of the connection it was sent on agreed (both flags set); false for UD. */
   readonly agreed: boolean;
 }
 
-/** What became of the last packet: the oracle the goals and liveness read. */
-export type Fate = 'delivered' | 'accepted-corrupt' | 'dropped-csum' | 'dropped-vcrc' | 'dropped-icrc' | 'flushed';
+/** What became of the last packet: a fate on real bytes (src/impl/cm-checksum/fabric.ts), or flushed by a failed connection. */
+export type Fate = DeliveryFate | 'flushed';
 export interface Outcome {
   readonly fate: Fate;
   readonly via: 'rc' | 'ud';

@@ -6,6 +6,7 @@
  */
 import type { Variant } from '../../src/model/spec.js';
 import type { CmChecksumParams } from './params.js';
+import type { IpSummed } from '../../src/impl/cm-checksum/fabric.js';
 
 /** What connected mode leaves of the device's checksum and scatter/gather features. */
 export type CmFeatures =
@@ -24,12 +25,23 @@ export interface Behaviour {
   readonly skipOnOwnCapability: boolean;
   /** Bug: the negotiated state is cached on the path and reused by the next connection. */
   readonly keepNegotiationAcrossReconnect: boolean;
-  /** Bug: the receiver marks datagram-mode (UD) packets CHECKSUM_UNNECESSARY when its capability is on. */
+  /**
+   * What B's driver sets ip_summed to on an agreed connection. CHECKSUM_PARTIAL
+   * (the design as it must be, for 2.6): skb_csum_unnecessary treats it as
+   * verified for local delivery, and when the packet is forwarded the egress
+   * device, or skb_checksum_help in dev_hard_start_xmit, fills in the checksum
+   * the sender skipped, as virtio_net and xen-netfront receive their
+   * "checksum blank" packets. CHECKSUM_UNNECESSARY: ip_forward (which only
+   * resets CHECKSUM_COMPLETE, skb_forward_csum) and the egress path leave the
+   * TCP checksum alone, so a forwarded packet leaves without one.
+   */
+  readonly rxMark: Exclude<IpSummed, 'none'>;
+  /** Bug: the receiver marks datagram-mode (UD) packets as it marks agreed ones, when its capability is on. */
   readonly trustUdPackets: boolean;
-  /** Bug: a gateway forwards a trusted packet out of the fabric as received, without computing the skipped checksum. */
-  readonly gatewayForwardsAsReceived: boolean;
-  /** Bug: a capable end refuses (REJ) a REP that does not agree, instead of falling back to software checksums. */
+  /** Bug: a capable end refuses (REJ) a peer that does not agree, in A's REP handler and B's REQ handler, instead of falling back to software checksums. */
   readonly rejectPeerWithoutCapability: boolean;
+  /** Bug: a capability change (ethtool, driver reload) leaves A's device features as they were. */
+  readonly keepFeaturesOnCapChange: boolean;
 }
 
 const PROPOSAL: Behaviour = {
@@ -37,9 +49,10 @@ const PROPOSAL: Behaviour = {
   cmFeatures: 'by-capability',
   skipOnOwnCapability: false,
   keepNegotiationAcrossReconnect: false,
+  rxMark: 'partial',
   trustUdPackets: false,
-  gatewayForwardsAsReceived: false,
   rejectPeerWithoutCapability: false,
+  keepFeaturesOnCapChange: false,
 };
 
 export const variants: readonly Variant<CmChecksumParams, Behaviour>[] = [
@@ -61,10 +74,13 @@ export const variants: readonly Variant<CmChecksumParams, Behaviour>[] = [
       'The proposal (seed 002; the 2007 ofa-general "[PATCHv2] IB/ipoib: S/G and HW checksum support"; shipped only in ' +
       'Oracle UEK as "ib_ipoib: CSUM support in connected mode", Orabug 18692878 and 20559068): the device claims ' +
       'NETIF_F_IP_CSUM and NETIF_F_SG; each connection carries a capability flag in the REQ and REP private data; only ' +
-      'when both set it does the sender skip the checksum and the receiver mark CHECKSUM_UNNECESSARY; towards any other ' +
-      'peer the driver computes the checksum in software (skb_checksum_help). The flag\'s wire encoding is a modelling choice.',
+      'when both set it does the sender skip the checksum and the receiver mark the packet CHECKSUM_PARTIAL (local ' +
+      'delivery takes it as verified; a forwarded packet gets its checksum from the egress path); towards any other ' +
+      'peer the driver computes the checksum in software (skb_checksum_help). The flag\'s wire encoding and the receive ' +
+      'mark are modelling choices: UEK\'s are unverified. It knowingly gives up the end-to-end checksum: a corruption in ' +
+      'memory after the checksum point, which no CRC covers, reaches the application (endToEndIntegrity).',
     behaviour: PROPOSAL,
-    catches: [],
+    catches: ['endToEndIntegrity'],
   },
   {
     name: 'bug-skip-on-own-capability',
@@ -96,19 +112,34 @@ export const variants: readonly Variant<CmChecksumParams, Behaviour>[] = [
     name: 'bug-gateway-no-regenerate',
     kind: 'bug',
     doc:
-      'A gateway forwards a packet received on an agreed connection out of the IB fabric as received, so it leaves with ' +
-      'the checksum the sender skipped (Todd Rimmer\'s 2007 objection: gateways must regenerate checksums).',
-    behaviour: { ...PROPOSAL, gatewayForwardsAsReceived: true },
+      'B\'s driver marks agreed packets CHECKSUM_UNNECESSARY, the natural reading of UEK\'s "mark RX checksum good" ' +
+      '(unverified). Local delivery is unharmed, but ip_forward never rewrites a TCP checksum and the egress path ' +
+      'completes only CHECKSUM_PARTIAL packets, so a gateway forwards the packet out of the fabric with the pseudo-header ' +
+      'sum A left in place of its checksum, and the Ethernet host drops it (Todd Rimmer\'s 2007 objection: gateways ' +
+      'must regenerate checksums).',
+    behaviour: { ...PROPOSAL, rxMark: 'unnecessary' },
     catches: ['forwardedPacketsCarryChecksum'],
   },
   {
     name: 'bug-reject-peer-without-capability',
     kind: 'bug',
     doc:
-      'A capable end treats the capability as mandatory: its REP handler rejects a peer that did not agree instead of ' +
-      'falling back to software checksums, so it can never talk to an old driver. Safe, and useless.',
+      'A capable end treats the capability as mandatory: A\'s REP handler rejects a REP that does not agree, and B\'s ' +
+      'REQ handler rejects a REQ without the flag, instead of falling back to software checksums, so a capable end can ' +
+      'never talk to an old driver or to a peer that turned the feature off. Safe, and useless.',
     behaviour: { ...PROPOSAL, rejectPeerWithoutCapability: true },
-    catches: ['capableEndKeepsWorkingWithOldDriver'],
+    catches: ['capableEndKeepsWorkingWithoutAgreement'],
+  },
+  {
+    name: 'bug-features-kept-on-capability-change',
+    kind: 'bug',
+    doc:
+      'Turning the capability off (ethtool -K tx off, or reloading an old driver) leaves NETIF_F_IP_CSUM and NETIF_F_SG ' +
+      'on A\'s device: the stack keeps handing it CHECKSUM_PARTIAL packets and page fragments that the administrator ' +
+      'asked it to checksum and linearise. Data stays safe (A\'s REQ no longer carries the flag, so the driver falls ' +
+      'back to skb_checksum_help); the device simply no longer follows its setting.',
+    behaviour: { ...PROPOSAL, keepFeaturesOnCapChange: true },
+    catches: ['checksumOffloadOnlyWhileCapable'],
   },
   {
     name: 'upstream-cm-sg',

@@ -1,16 +1,20 @@
 /**
- * Receive-buffer allocation under memory pressure, on a real buddy
- * allocator: the property that a 64 KB-MTU packet's buffer is found
- * whenever enough pages are free, which scatter/gather keeps and a linear
- * order-5 buffer breaks; and the failure rates of both paths under
- * generated pressure.
+ * The sender's skb allocation under memory pressure, on a real buddy
+ * allocator (src/impl/cm-checksum/tx-skb.ts says why it is the sender's:
+ * tcp_sendmsg's select_size is where NETIF_F_SG decides between one linear
+ * order-5 buffer and order-0 pages; the 2.6 receive ring used page
+ * fragments either way).
  *
- * Which path an end uses is read from the machine: step the variant's
- * machine into connected mode and look at NETIF_F_SG.
+ * Two properties: a segment's skb is found whenever enough pages are free,
+ * which scatter/gather keeps and a linear order-5 buffer breaks (and which
+ * order-1 fragments, a seeded fault, break too); and no page leaks, which a
+ * scatter/gather path that does not undo a partial allocation (a seeded
+ * fault) breaks. Which path an end uses is read from the machine: step the
+ * variant's machine into connected mode and look at NETIF_F_SG.
  */
 import fc from 'fast-check';
 import { BuddyAllocator, type Block } from '../../src/impl/cm-checksum/buddy.js';
-import { allocRxBuffer, freeRxBuffer, pagesNeeded, LINEAR_ORDER, type RxPath } from '../../src/impl/cm-checksum/rx-alloc.js';
+import { allocSegmentSkb, freeSegmentSkb, pagesNeeded, type SgFault, type SkbPath } from '../../src/impl/cm-checksum/tx-skb.js';
 import { XStateSuccessors } from '../../src/explore/xstate-successors.js';
 import { checkParams } from '../../src/model/params.js';
 import { cmChecksumMachine } from '../../models/cm-checksum/cm-checksum.machine.js';
@@ -22,26 +26,32 @@ import { pressure, type Pressure } from './arbitraries.js';
 /** A 2 MB pool: sixteen order-5 blocks when nothing is allocated. */
 export const POOL_PAGES = 512;
 
-/** The path A's device features give a 64 KB packet once connected mode is set, for this variant and capability. */
-export function rxPathOf(b: Behaviour, cap: Cap): RxPath {
+/** The path A's device features give a full segment's skb once connected mode is set, for this variant and capability. */
+export function txPathOf(b: Behaviour, cap: Cap): SkbPath {
   const instance = { machine: cmChecksumMachine(checkParams(params), b), inputs: [{ capA: cap, capB: cap }], events: () => [] };
   const succ = new XStateSuccessors(instance);
   const s = succ.step(succ.initial()[0], { type: 'SET_MODE_CONNECTED' });
   return (s.context as CmContext).featuresA.sg ? 'sg' : 'linear';
 }
 
-export interface RxAttempt {
+export interface SendAttempt {
   readonly ok: boolean;
   readonly freePages: number;
   readonly largestFreeOrder: number;
 }
 
-/** Plays a pressure scenario against a fresh allocator, returning every receive allocation attempt. */
-export function runPressure(p: Pressure, path: RxPath, pages = POOL_PAGES): RxAttempt[] {
+export interface PressureRun {
+  readonly attempts: readonly SendAttempt[];
+  /** Free pages after every skb was acknowledged and every other block freed: the pool's size unless a page leaked. */
+  readonly freeAtEnd: number;
+}
+
+/** Plays a pressure scenario against a fresh allocator. */
+export function runPressure(p: Pressure, path: SkbPath, pages = POOL_PAGES, fault?: SgFault): PressureRun {
   const a = new BuddyAllocator(pages);
   const others: Block[] = [];
   const held: Block[][] = [];
-  const attempts: RxAttempt[] = [];
+  const attempts: SendAttempt[] = [];
   const take = <T>(list: T[], pick: number): T | undefined => (list.length ? list.splice(pick % list.length, 1)[0] : undefined);
   for (const order of p.fill) {
     const b = a.alloc(order);
@@ -58,31 +68,38 @@ export function runPressure(p: Pressure, path: RxPath, pages = POOL_PAGES): RxAt
     } else if (op.kind === 'free') {
       const b = take(others, op.pick);
       if (b) a.release(b);
-    } else if (op.kind === 'consume') {
-      const buf = take(held, op.pick);
-      if (buf) freeRxBuffer(a, buf);
+    } else if (op.kind === 'ack') {
+      const skb = take(held, op.pick);
+      if (skb) freeSegmentSkb(a, skb);
     } else {
       const before = { freePages: a.freePages, largestFreeOrder: a.largestFreeOrder };
-      const buf = allocRxBuffer(a, path);
-      if (buf) held.push(buf);
-      attempts.push({ ok: buf !== null, ...before });
+      const skb = allocSegmentSkb(a, path, fault);
+      if (skb) held.push(skb);
+      attempts.push({ ok: skb !== null, ...before });
     }
   }
-  return attempts;
+  for (const skb of held) freeSegmentSkb(a, skb);
+  for (const b of others) a.release(b);
+  return { attempts, freeAtEnd: a.freePages };
 }
 
-/** A failed attempt although the free pages would have held the packet. */
-export function failedWithEnoughFree(path: RxPath, t: RxAttempt): boolean {
+/** A failed attempt although the free pages would have held the segment. */
+export function failedWithEnoughFree(path: SkbPath, t: SendAttempt): boolean {
   return !t.ok && t.freePages >= pagesNeeded(path);
 }
 
-/** The property: a receive buffer is never refused while enough pages are free. */
-export function allocationNeverFailsWithEnoughFreePages(path: RxPath, pages = POOL_PAGES) {
-  return fc.property(pressure(pages), (p) => !runPressure(p, path, pages).some((t) => failedWithEnoughFree(path, t)));
+/** The property: a segment's skb is never refused while enough pages are free. */
+export function allocationNeverFailsWithEnoughFreePages(path: SkbPath, pages = POOL_PAGES, fault?: SgFault) {
+  return fc.property(pressure(pages), (p) => !runPressure(p, path, pages, fault).attempts.some((t) => failedWithEnoughFree(path, t)));
+}
+
+/** The property: once every skb is acknowledged and every other block freed, every page is free again. */
+export function noPageLeaks(path: SkbPath, pages = POOL_PAGES, fault?: SgFault) {
+  return fc.property(pressure(pages), (p) => runPressure(p, path, pages, fault).freeAtEnd === pages);
 }
 
 export interface FailureRates {
-  readonly path: RxPath;
+  readonly path: SkbPath;
   readonly scenarios: number;
   readonly attempts: number;
   readonly failures: number;
@@ -90,7 +107,7 @@ export interface FailureRates {
   readonly fragmentationFailures: number;
 }
 
-/** Both paths over the same generated scenarios (fixed seed): how often a 64 KB packet finds no buffer. */
+/** Both paths over the same generated scenarios (fixed seed): how often a full segment finds no skb. */
 export function failureRates(seed: number, scenarios: number, pages = POOL_PAGES): FailureRates[] {
   const sample = fc.sample(pressure(pages), { seed, numRuns: scenarios });
   return (['linear', 'sg'] as const).map((path) => {
@@ -98,7 +115,7 @@ export function failureRates(seed: number, scenarios: number, pages = POOL_PAGES
     let failures = 0;
     let fragmentationFailures = 0;
     for (const p of sample) {
-      for (const t of runPressure(p, path, pages)) {
+      for (const t of runPressure(p, path, pages).attempts) {
         attempts++;
         if (!t.ok) failures++;
         if (failedWithEnoughFree(path, t)) fragmentationFailures++;
@@ -117,5 +134,5 @@ export function failureRates(seed: number, scenarios: number, pages = POOL_PAGES
 export const PINNED_HALVES: Pressure = {
   fill: [0, 0, 1, 2, 3, 4, 0],
   release: [1, 1, 1, 1, 1],
-  traffic: [{ kind: 'rx' }],
+  traffic: [{ kind: 'send' }],
 };

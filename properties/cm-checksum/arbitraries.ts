@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries for cm-checksum: payloads, corruptions in the
  * classes the integrity table speaks about, and memory fragmentation with
- * receive traffic for the allocation experiment.
+ * a sender's traffic for the allocation experiment.
  */
 import fc from 'fast-check';
 import type { Corruption } from '../../src/impl/cm-checksum/fabric.js';
@@ -37,12 +37,16 @@ export const wireCorruption: fc.Arbitrary<Corruption> = fc.record({
   pattern: wirePattern,
 });
 
-/** What other kernel users and the receive path do to memory. */
+/**
+ * What other kernel users and the sending socket do to memory: tcp_sendmsg
+ * builds an skb for a full segment (send), and the skb is freed when the
+ * segment is acknowledged (ack: it waited on the retransmit queue until then).
+ */
 export type AllocOp =
   | { readonly kind: 'alloc'; readonly order: number }
   | { readonly kind: 'free'; readonly pick: number }
-  | { readonly kind: 'rx' }
-  | { readonly kind: 'consume'; readonly pick: number };
+  | { readonly kind: 'send' }
+  | { readonly kind: 'ack'; readonly pick: number };
 
 /** Block orders other users ask for: mostly single pages, some larger (page tables, slabs, skb heads). */
 const otherOrder = fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.constant(2) }, { weight: 1, arbitrary: fc.constant(3) });
@@ -51,7 +55,7 @@ const otherOrder = fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight:
  * Memory pressure: a fill phase of mixed-order allocations (until memory
  * runs out, failures ignored), a release phase freeing some of them in a
  * generated order (this is what fragments memory: the freed pages are
- * scattered), then traffic: 64 KB packets arriving and being read,
+ * scattered), then traffic: full 64 KB-MTU segments sent and acknowledged,
  * interleaved with more allocations and frees.
  */
 export interface Pressure {
@@ -68,8 +72,8 @@ export const pressure = (pages: number): fc.Arbitrary<Pressure> =>
       release: fc.array(fc.nat(), { maxLength: pages, size: 'max' }),
       traffic: fc.array(
         fc.oneof(
-          { weight: 3, arbitrary: fc.record({ kind: fc.constant('rx' as const) }) },
-          { weight: 3, arbitrary: fc.record({ kind: fc.constant('consume' as const), pick: fc.nat() }) },
+          { weight: 3, arbitrary: fc.record({ kind: fc.constant('send' as const) }) },
+          { weight: 3, arbitrary: fc.record({ kind: fc.constant('ack' as const), pick: fc.nat() }) },
           { weight: 2, arbitrary: fc.record({ kind: fc.constant('alloc' as const), order: otherOrder }) },
           { weight: 2, arbitrary: fc.record({ kind: fc.constant('free' as const), pick: fc.nat() }) },
         ),

@@ -2,8 +2,11 @@
  * Goals of cm-checksum: states that must be reachable, each reported with
  * a shortest witness. The four capability combinations each deliver a
  * packet over a CM connection; a reconnection runs after a capability
- * changed; and the witness the docs show as the cost of the design: a
- * packet corrupted in memory, past every CRC, accepted as good.
+ * changed; a connection is re-established after a CM failure, and a packet
+ * is flushed by one (the failure paths the maxCmFaults bound exists to
+ * explore); a gateway completes a skipped checksum. (The cost of the design,
+ * a corrupted packet accepted as good, is not a goal but a violation of
+ * endToEndIntegrity, with its counterexample.)
  */
 import type { Goal } from '../../src/model/spec.js';
 import type { CmChecksumParams } from '../../models/cm-checksum/params.js';
@@ -32,10 +35,20 @@ export const goals: readonly G[] = [
     reached: (s, p) => s.matches({ tx: 'operUp' }) && s.context.capChangesLeft < p.maxCapChanges,
   },
   {
-    name: 'corruptionAcceptedAsGood',
+    name: 'reconnectedAfterCmFailure',
+    doc: 'A connection is up again after a CM failure (a REJ of the REQ or the REP, a DREQ or a send completion error).',
+    reached: (s, p) => s.matches({ tx: 'operUp' }) && s.context.cmFaultsLeft < p.maxCmFaults,
+  },
+  {
+    name: 'packetFlushedByConnectionError',
+    doc: 'A connection error tears the connection down with a packet still posted or on the wire, which is flushed.',
+    reached: (s) => s.context.outcome?.fate === 'flushed',
+  },
+  {
+    name: 'gatewayCompletedSkippedChecksum',
     doc:
-      'The cost of the design: a packet corrupted in memory after the checksum point, which no CRC covers, is ' +
-      'accepted by its final receiver as good data.',
-    reached: (s) => s.context.outcome?.fate === 'accepted-corrupt',
+      'A packet sent without a checksum on an agreed connection leaves the fabric, through the gateway, with a ' +
+      'checksum valid over its bytes (the egress path completed the CHECKSUM_PARTIAL packet).',
+    reached: (s) => s.matches({ skb: 'onEthernet' }) && s.context.pkt !== null && s.context.pkt.agreed && s.context.pkt.csum === 'valid',
   },
 ];

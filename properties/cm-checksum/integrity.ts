@@ -13,31 +13,41 @@
  * - The ones' complement sum (IPv4 header and TCP checksums) detects every
  *   single-bit error and every burst of 15 bits or fewer. It misses, for
  *   instance, two 16-bit words exchanged, or a word of 0x0000 becoming 0xffff.
+ * A switch may legitimately change the VL and the BTH's resv8a, so the ICRC
+ * leaves them out: a switch's memory error in those fields alone harms
+ * nothing (the VL is rewritten on the next link, resv8a is ignored).
  */
 import type { Corruption, Damage, Delivery, Detector, Fate, Point, Treatment } from '../../src/impl/cm-checksum/fabric.js';
 
 /** The ways a packet can be treated, named after the negotiation's outcome. */
 export const MODES = {
-  /** No agreement: A computes the TCP checksum, B verifies it in software. */
-  verified: { via: 'rc', skip: false, trust: false, dst: 'host', regenerate: true },
-  /** Both ends agreed: A skips the checksum, B marks CHECKSUM_UNNECESSARY. */
-  trusted: { via: 'rc', skip: true, trust: true, dst: 'host', regenerate: true },
+  /** No agreement: A computes the TCP checksum, B verifies it in software (CHECKSUM_NONE). */
+  verified: { via: 'rc', skip: false, summed: 'none', dst: 'host' },
+  /** Both ends agreed: A skips the checksum, B marks CHECKSUM_PARTIAL, which local delivery treats as verified. */
+  trusted: { via: 'rc', skip: true, summed: 'partial', dst: 'host' },
   /** Datagram mode: A computes, B verifies; one IB packet. */
-  ud: { via: 'ud', skip: false, trust: false, dst: 'host', regenerate: true },
+  ud: { via: 'ud', skip: false, summed: 'none', dst: 'host' },
   /** No agreement, and B forwards the packet out of the fabric: the Ethernet host verifies A's checksum. */
-  'forwarded-verified': { via: 'rc', skip: false, trust: false, dst: 'ethernet', regenerate: true },
-  /** Agreed, and B forwards: the gateway computes the checksum A skipped, over the bytes it holds. */
-  'forwarded-trusted': { via: 'rc', skip: true, trust: true, dst: 'ethernet', regenerate: true },
+  'forwarded-verified': { via: 'rc', skip: false, summed: 'none', dst: 'ethernet' },
+  /** Agreed, and B forwards: the egress path completes the CHECKSUM_PARTIAL packet over the bytes the gateway holds. */
+  'forwarded-trusted': { via: 'rc', skip: true, summed: 'partial', dst: 'ethernet' },
 } as const satisfies Record<string, Treatment>;
 
 export type ModeName = keyof typeof MODES;
 export const MODE_NAMES = Object.keys(MODES) as ModeName[];
 
 /** A corruption the checks are guaranteed to see, described by where it struck. */
-export type Strike = 'link' | 'switch' | 'memory: IP header' | 'memory: TCP header or payload' | 'memory: TCP check field only';
+export type Strike =
+  | 'link'
+  | 'switch'
+  | 'switch: VL or resv8a only'
+  | 'memory: IP header'
+  | 'memory: TCP header or payload'
+  | 'memory: TCP check field only';
 export const STRIKES: readonly Strike[] = [
   'link',
   'switch',
+  'switch: VL or resv8a only',
   'memory: IP header',
   'memory: TCP header or payload',
   'memory: TCP check field only',
@@ -50,7 +60,7 @@ export interface Expectation {
 
 const drop = (fate: Fate, detectedBy: Detector): Expectation => ({ fate, detectedBy });
 const ACCEPTED: Expectation = { fate: 'accepted-corrupt', detectedBy: null };
-/** The field is overwritten or ignored, and no data was harmed. */
+/** The field is overwritten or ignored, and no data was harmed (for a switch: VL is rewritten, resv8a ignored). */
 const HARMLESS: Expectation = { fate: 'delivered', detectedBy: null };
 
 /**
@@ -62,6 +72,7 @@ export const DETECTION_TABLE: Readonly<Record<ModeName, Readonly<Record<Strike, 
   verified: {
     link: drop('dropped-vcrc', 'vcrc'),
     switch: drop('dropped-icrc', 'icrc'),
+    'switch: VL or resv8a only': HARMLESS,
     'memory: IP header': drop('dropped-csum', 'ip-header-checksum'),
     'memory: TCP header or payload': drop('dropped-csum', 'tcp-checksum'),
     'memory: TCP check field only': drop('dropped-csum', 'tcp-checksum'),
@@ -69,6 +80,7 @@ export const DETECTION_TABLE: Readonly<Record<ModeName, Readonly<Record<Strike, 
   trusted: {
     link: drop('dropped-vcrc', 'vcrc'),
     switch: drop('dropped-icrc', 'icrc'),
+    'switch: VL or resv8a only': HARMLESS,
     'memory: IP header': drop('dropped-csum', 'ip-header-checksum'),
     'memory: TCP header or payload': ACCEPTED,
     'memory: TCP check field only': HARMLESS,
@@ -76,6 +88,7 @@ export const DETECTION_TABLE: Readonly<Record<ModeName, Readonly<Record<Strike, 
   ud: {
     link: drop('dropped-vcrc', 'vcrc'),
     switch: drop('dropped-icrc', 'icrc'),
+    'switch: VL or resv8a only': HARMLESS,
     'memory: IP header': drop('dropped-csum', 'ip-header-checksum'),
     'memory: TCP header or payload': drop('dropped-csum', 'tcp-checksum'),
     'memory: TCP check field only': drop('dropped-csum', 'tcp-checksum'),
@@ -83,6 +96,7 @@ export const DETECTION_TABLE: Readonly<Record<ModeName, Readonly<Record<Strike, 
   'forwarded-verified': {
     link: drop('dropped-vcrc', 'vcrc'),
     switch: drop('dropped-icrc', 'icrc'),
+    'switch: VL or resv8a only': HARMLESS,
     'memory: IP header': drop('dropped-csum', 'ip-header-checksum'),
     'memory: TCP header or payload': drop('dropped-csum', 'tcp-checksum'),
     'memory: TCP check field only': drop('dropped-csum', 'tcp-checksum'),
@@ -90,9 +104,11 @@ export const DETECTION_TABLE: Readonly<Record<ModeName, Readonly<Record<Strike, 
   'forwarded-trusted': {
     link: drop('dropped-vcrc', 'vcrc'),
     switch: drop('dropped-icrc', 'icrc'),
+    'switch: VL or resv8a only': HARMLESS,
     'memory: IP header': drop('dropped-csum', 'ip-header-checksum'),
     'memory: TCP header or payload': ACCEPTED,
-    'memory: TCP check field only': HARMLESS,
+    // skb_checksum_help sums the field as it stands: a damaged pseudo-header sum makes a wrong checksum.
+    'memory: TCP check field only': drop('dropped-csum', 'tcp-checksum'),
   },
 };
 
@@ -110,11 +126,13 @@ export function guaranteed(at: Point, d: Damage): boolean {
   if (d.flipped === 0) return false;
   if (isMemory(at)) return d.flipped === 1 || d.span <= 15;
   if (at === 'link') return d.flipped === 1 || d.span <= 16;
-  return d.flipped <= 2 || d.span <= 32;
+  // Inside a switch: the bits the ICRC covers are a subset of those flipped, so the bound carries over.
+  return !d.icrcCovered || d.flipped <= 2 || d.span <= 32;
 }
 
 export function strikeOf(at: Point, d: Damage): Strike {
-  if (at === 'link' || at === 'switch') return at;
+  if (at === 'switch') return d.icrcCovered ? 'switch' : 'switch: VL or resv8a only';
+  if (at === 'link') return at;
   if (d.regions.includes('ip-header')) return 'memory: IP header';
   return d.regions.every((r) => r === 'tcp-check-field') ? 'memory: TCP check field only' : 'memory: TCP header or payload';
 }

@@ -1,7 +1,15 @@
 /**
  * The safety properties of cm-checksum, one per promise the design makes.
  * Each compares what an end does or believes with the ground truth of the
- * current connection's exchange (what its REQ and REP carried).
+ * current connection's exchange (what its REQ and REP carried), or what
+ * reaches an application with what A's application sent.
+ *
+ * Every invariant keeps exploring past its violations (expandViolations):
+ * each is the point of some variant, and what that variant does next (a
+ * forwarded packet, the connection after a reconnection) is exactly what
+ * the other properties must still judge. Without it a bug variant's graph
+ * stops at its first violation and its other verdicts read "holds" only
+ * because the rest was never explored.
  */
 import type { Invariant, ModelState } from '../../src/model/spec.js';
 import type { CmChecksumParams } from '../../models/cm-checksum/params.js';
@@ -22,15 +30,19 @@ export const checksumSkippedOnlyTowardsAgreeingPeer: Inv = {
     if (pkt === null || pkt.csum !== 'absent' || !insideFabric(s)) return true;
     return pkt.via === 'rc' && pkt.agreed;
   },
+  expandViolations: true,
 };
 
 export const trustOnlyOnAgreedConnection: Inv = {
   name: 'trustOnlyOnAgreedConnection',
-  doc: 'The receiver marks a packet CHECKSUM_UNNECESSARY only on a connection where both ends agreed, never a datagram-mode (UD) packet.',
+  doc:
+    'The receiver takes a packet as verified on the strength of the IB CRC (CHECKSUM_PARTIAL or CHECKSUM_UNNECESSARY ' +
+    'without checking it) only on a connection where both ends agreed, never a datagram-mode (UD) packet.',
   holds: (s) => {
     const pkt = s.context.pkt;
-    return pkt === null || !pkt.trusted || (pkt.via === 'rc' && pkt.agreed);
+    return pkt === null || pkt.summed === 'none' || (pkt.via === 'rc' && pkt.agreed);
   },
+  expandViolations: true,
 };
 
 export const negotiationFromOwnExchange: Inv = {
@@ -44,18 +56,45 @@ export const negotiationFromOwnExchange: Inv = {
     if (!s.matches({ rx: 'none' }) && s.context.rxTrust !== agreed) return false;
     return true;
   },
+  expandViolations: true,
 };
 
 export const forwardedPacketsCarryChecksum: Inv = {
   name: 'forwardedPacketsCarryChecksum',
-  doc: 'A packet forwarded out of the fabric always carries a computed IP checksum: the gateway fills in the one the sender skipped.',
-  holds: (s) => !s.matches({ skb: 'onEthernet' }) || s.context.pkt?.csum !== 'absent',
+  doc:
+    'A packet forwarded out of the fabric carries a computed IP checksum, valid over its bytes unless they were ' +
+    'corrupted after it was computed: the gateway fills in the one the sender skipped.',
+  holds: (s) => {
+    if (!s.matches({ skb: 'onEthernet' })) return true;
+    const pkt = s.context.pkt;
+    return pkt !== null && (pkt.csum === 'valid' || (pkt.csum === 'stale' && pkt.corrupt));
+  },
+  expandViolations: true,
 };
 
 export const scatterGatherOnlyWithChecksum: Inv = {
   name: 'scatterGatherOnlyWithChecksum',
   doc: 'NETIF_F_SG is on only while a checksum feature is on (the 2.6 register_netdevice and ethtool rule).',
   holds: (s) => !s.context.featuresA.sg || s.context.featuresA.ipCsum,
+  expandViolations: true,
+};
+
+export const checksumOffloadOnlyWhileCapable: Inv = {
+  name: 'checksumOffloadOnlyWhileCapable',
+  doc:
+    "A's device claims NETIF_F_IP_CSUM in connected mode only while its capability is on: turning it off or loading " +
+    'an old driver takes the feature (and with it scatter/gather) away.',
+  holds: (s) => s.context.modeA !== 'connected' || s.context.capA === 'on' || !s.context.featuresA.ipCsum,
+  expandViolations: true,
+};
+
+export const endToEndIntegrity: Inv = {
+  name: 'endToEndIntegrity',
+  doc:
+    'No final receiver accepts a packet whose bytes differ from what A\'s application sent: the end-to-end promise ' +
+    'of the IP checksum, which the negotiated skip gives up for memory after the checksum point.',
+  holds: (s) => s.context.outcome?.fate !== 'accepted-corrupt',
+  expandViolations: true,
 };
 
 export const invariants: readonly Inv[] = [
@@ -64,4 +103,6 @@ export const invariants: readonly Inv[] = [
   negotiationFromOwnExchange,
   forwardedPacketsCarryChecksum,
   scatterGatherOnlyWithChecksum,
+  checksumOffloadOnlyWhileCapable,
+  endToEndIntegrity,
 ];

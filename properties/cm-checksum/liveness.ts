@@ -29,7 +29,8 @@ export const PROTOCOL_STEPS = [
 ] as const;
 
 const bothCapable = (c: CmContext) => c.capA === 'on' && c.capB === 'on';
-const capableFacingOld = (c: CmContext) => c.capA === 'on' && c.capB === 'old';
+/** Exactly one end capable: the other is an old driver or turned the feature off, on either side of the connection. */
+const oneCapable = (c: CmContext) => (c.capA === 'on') !== (c.capB === 'on');
 
 export const capableEndsEventuallySkipChecksum: Live = {
   name: 'capableEndsEventuallySkipChecksum',
@@ -41,18 +42,19 @@ export const capableEndsEventuallySkipChecksum: Live = {
   fair: PROTOCOL_STEPS,
 };
 
-export const capableEndKeepsWorkingWithOldDriver: Live = {
-  name: 'capableEndKeepsWorkingWithOldDriver',
+export const capableEndKeepsWorkingWithoutAgreement: Live = {
+  name: 'capableEndKeepsWorkingWithoutAgreement',
   doc:
-    'A capable end (in connected mode) facing an old driver keeps a working connection: its packets are delivered, ' +
-    'with checksums computed in software, unless a capability changes first.',
-  from: (s) => s.context.modeA === 'connected' && capableFacingOld(s.context),
+    'A capable end facing a peer that does not agree (an old driver, or one that turned the feature off; as the ' +
+    'active or the passive end) keeps a working connection: packets are delivered over it, with checksums computed ' +
+    'in software, unless a capability changes first.',
+  from: (s) => s.context.modeA === 'connected' && oneCapable(s.context),
   to: (s) => {
     const o = s.context.outcome;
     const delivered = o !== null && o.via === 'rc' && (o.fate === 'delivered' || o.fate === 'accepted-corrupt');
-    return delivered || !capableFacingOld(s.context);
+    return delivered || !oneCapable(s.context);
   },
   fair: PROTOCOL_STEPS,
 };
 
-export const liveness: readonly Live[] = [capableEndsEventuallySkipChecksum, capableEndKeepsWorkingWithOldDriver];
+export const liveness: readonly Live[] = [capableEndsEventuallySkipChecksum, capableEndKeepsWorkingWithoutAgreement];

@@ -49,7 +49,8 @@ export class BuddyAllocator {
     let o = order;
     while (o <= this.maxOrder && this.freeLists[o].size === 0) o++;
     if (o > this.maxOrder) return null;
-    const start = Math.min(...this.freeLists[o]);
+    let start = Infinity;
+    for (const s of this.freeLists[o]) if (s < start) start = s;
     this.freeLists[o].delete(start);
     // Split down to the requested order, keeping the lower half, freeing the upper buddy.
     while (o > order) {

@@ -147,7 +147,14 @@ export function reassemble(pkts: readonly Uint8Array[], via: 'rc' | 'ud'): Uint8
   return out;
 }
 
-/** Byte offsets a switch may change (so the ICRC does not cover them): the VL nibble and resv8a, and the VCRC. */
-export function isVariantByte(pkt: Uint8Array, offset: number): boolean {
-  return offset === 0 || offset === LRH + 4 || offset >= pkt.length - VCRC;
+/**
+ * The bits of byte `offset` that the ICRC covers, as a mask: all of them
+ * except the LRH's VL nibble, the BTH's resv8a byte (fields a switch may
+ * change) and the VCRC. `changed & icrcCoverage(...)` says whether a
+ * change to that byte is the ICRC's business.
+ */
+export function icrcCoverage(pktLength: number, offset: number): number {
+  if (offset === 0) return 0x0f; // VL is the high nibble, LVer the low one
+  if (offset === LRH + 4 || offset >= pktLength - VCRC) return 0;
+  return 0xff;
 }

@@ -81,6 +81,24 @@ export function completeTcpChecksum(ip: Uint8Array): void {
   put16(ip, TCP_CHECK, checksum(pseudoSum(ip) + sum16(ip, IP_HEADER, totalLength(ip))));
 }
 
+/**
+ * skb_checksum_help on a CHECKSUM_PARTIAL packet (dev_hard_start_xmit calls
+ * it when the egress device cannot checksum; a device with NETIF_F_IP_CSUM
+ * does the same sum in hardware): sum from csum_start, the TCP header, to
+ * the end, taking the check field as it stands, and store the folded
+ * complement at csum_offset. The field must hold the pseudo-header sum that
+ * tcp_v4_send_check left there; a packet whose field already holds a full
+ * checksum comes out wrong.
+ */
+export function checksumHelp(ip: Uint8Array): void {
+  put16(ip, TCP_CHECK, checksum(sum16(ip, IP_HEADER, totalLength(ip))));
+}
+
+/** The TCP check field as it stands. */
+export function tcpCheckField(ip: Uint8Array): number {
+  return get16(ip, TCP_CHECK);
+}
+
 /** ip_rcv's ip_fast_csum check. */
 export function ipHeaderOk(ip: Uint8Array): boolean {
   return verifies(sum16(ip, 0, IP_HEADER));

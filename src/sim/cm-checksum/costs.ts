@@ -12,17 +12,17 @@
  * ipoib_cm_alloc_rx_skb), the TCP checksum unless trusted, and the copy to
  * the user. 2.6 verifies either in a separate pass in softirq
  * (tcp_checksum_complete_user) or folded into the copy when the reader is
- * waiting (skb_copy_and_csum_datagram_iovec); a folded loop runs at the
- * pace of the slower of the two, so it costs max(copy, checksum).
+ * waiting (skb_copy_and_csum_datagram_iovec).
+ * A folded loop has its own rate (the host's csumCopyBytesPerNs): the
+ * checksum's share of it is what the loop costs beyond a plain copy of the
+ * payload, plus the headers summed on their own.
  */
-import { checksumNs, copyNs, wireNs, type HostCosts, type LinkCosts } from '../cost-model.js';
+import { checksumNs, copyNs, wireNs, type LinkCosts } from '../cost-model.js';
+import type { HostWithFoldedCopy } from '../hosts/xeon-e5v2-2014.js';
 import { HEADERS } from '../../impl/cm-checksum/tcp-ip.js';
 import { IB_MTU, IPOIB_ENCAP_LEN } from '../../impl/cm-checksum/ib-packet.js';
-import { PAGE_SIZE } from '../../impl/cm-checksum/rx-alloc.js';
+import { IPOIB_CM_HEAD_SIZE, PAGE_SIZE } from '../../impl/cm-checksum/constants.js';
 import type { Negotiated } from './negotiate.js';
-
-/** IPOIB_CM_HEAD_SIZE: the receive buffer's linear head (kernel-facts 1.1). */
-const HEAD_SIZE = 4084;
 
 export type RxVerify = 'separate-pass' | 'folded-into-copy';
 
@@ -36,20 +36,23 @@ export interface MessageCost {
   readonly delivered: boolean;
 }
 
-const folded = (h: HostCosts, payload: number, segment: number) => Math.max(0, checksumNs(h, segment) - copyNs(h, payload));
+/** What checksumming the segment inside the payload's copy adds to that copy, ns. */
+export function foldedChecksumNs(h: HostWithFoldedCopy, payload: number): number {
+  return payload / h.csumCopyBytesPerNs - payload / h.memcpyBytesPerNs + checksumNs(h, HEADERS);
+}
 
-export function messageCost(h: HostCosts, link: LinkCosts, t: Negotiated, payload: number, verify: RxVerify): MessageCost {
+export function messageCost(h: HostWithFoldedCopy, link: LinkCosts, t: Negotiated, payload: number, verify: RxVerify): MessageCost {
   const segment = payload + HEADERS;
   const message = segment + IPOIB_ENCAP_LEN;
-  const txChecksum = t.skip ? 0 : t.features.ipCsum ? checksumNs(h, segment) : folded(h, payload, segment);
+  const txChecksum = t.skip ? 0 : t.features.ipCsum ? checksumNs(h, segment) : foldedChecksumNs(h, payload);
   const tx = { 'per-packet': h.txPacketNs, copy: copyNs(h, payload), checksum: txChecksum };
 
   let wire = 0;
   for (let left = message; left > 0; left -= IB_MTU) wire += wireNs(link, Math.min(IB_MTU, left));
 
   const delivered = t.trust || !t.skip;
-  const frags = Math.ceil(Math.max(0, message - HEAD_SIZE) / PAGE_SIZE);
-  const rxChecksum = t.trust ? 0 : verify === 'separate-pass' || !delivered ? checksumNs(h, segment) : folded(h, payload, segment);
+  const frags = Math.ceil(Math.max(0, message - IPOIB_CM_HEAD_SIZE) / PAGE_SIZE);
+  const rxChecksum = t.trust ? 0 : verify === 'separate-pass' || !delivered ? checksumNs(h, segment) : foldedChecksumNs(h, payload);
   const rx = {
     'per-packet': h.rxPacketNs,
     refill: h.skbAllocNs + h.dmaMapNs + frags * (h.pageAllocNs + h.dmaMapNs),

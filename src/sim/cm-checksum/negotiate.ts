@@ -10,7 +10,7 @@ import { checkParams } from '../../model/params.js';
 import { cmChecksumMachine } from '../../../models/cm-checksum/cm-checksum.machine.js';
 import { params } from '../../../models/cm-checksum/params.js';
 import type { Behaviour } from '../../../models/cm-checksum/variants.js';
-import type { Cap, CmContext, Fate, Features } from '../../../models/cm-checksum/context.js';
+import type { Cap, CmContext, Fate, Features, IpSummed } from '../../../models/cm-checksum/context.js';
 import type { CmEvent } from '../../../models/cm-checksum/events.js';
 
 export interface Negotiated {
@@ -19,8 +19,10 @@ export interface Negotiated {
   readonly features: Features;
   /** A's device claims NETIF_F_IP_CSUM and A skipped the checksum. */
   readonly skip: boolean;
-  /** B marked the packet CHECKSUM_UNNECESSARY. */
+  /** B took the packet as verified without checking it (CHECKSUM_PARTIAL or CHECKSUM_UNNECESSARY). */
   readonly trust: boolean;
+  /** The ip_summed B's driver set. */
+  readonly summed: IpSummed;
   /** The packet's fate at B's host, or null when no connection came up. */
   readonly fate: Fate | null;
 }
@@ -40,15 +42,17 @@ const STEPS: readonly CmEvent[] = [
 export function negotiate(b: Behaviour, capA: Cap, capB: Cap): Negotiated {
   const succ = new XStateSuccessors({ machine: cmChecksumMachine(checkParams(params), b), inputs: [{ capA, capB }], events: () => STEPS });
   let s = succ.initial()[0];
+  let connected = false;
   let skip = false;
-  let trust = false;
+  let summed: IpSummed = 'none';
   for (const e of STEPS) {
     s = succ.step(s, e);
     const c = s.context as CmContext;
+    // OPER_UP after the REP: the connection may carry packets (a refused REP leaves tx down).
+    if (e.type === 'REP_RECEIVED') connected = s.matches({ tx: 'operUp' });
     if (e.type === 'SEND' && c.pkt) skip = c.pkt.csum === 'absent';
-    if (e.type === 'RECEIVE' && c.pkt) trust = c.pkt.trusted;
+    if (e.type === 'RECEIVE' && c.pkt) summed = c.pkt.summed;
   }
   const c = s.context as CmContext;
-  const connected = c.outcome !== null;
-  return { connected, features: c.featuresA, skip, trust, fate: c.outcome?.fate ?? null };
+  return { connected, features: c.featuresA, skip, trust: summed !== 'none', summed, fate: connected ? (c.outcome?.fate ?? null) : null };
 }

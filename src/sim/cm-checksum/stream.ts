@@ -8,7 +8,8 @@
  */
 import { EventQueue } from '../event-queue.js';
 import { Server } from '../server.js';
-import type { HostCosts, LinkCosts } from '../cost-model.js';
+import type { LinkCosts } from '../cost-model.js';
+import type { HostWithFoldedCopy } from '../hosts/xeon-e5v2-2014.js';
 import { messageCost, total, type RxVerify } from './costs.js';
 import type { Negotiated } from './negotiate.js';
 
@@ -29,7 +30,7 @@ export interface StreamResult {
   readonly bottleneck: 'sender CPU' | 'link' | 'receiver CPU' | 'no connection';
 }
 
-export function runStream(h: HostCosts, link: LinkCosts, t: Negotiated, verify: RxVerify, sizes: readonly number[]): StreamResult {
+export function runStream(h: HostWithFoldedCopy, link: LinkCosts, t: Negotiated, verify: RxVerify, sizes: readonly number[]): StreamResult {
   const payloadBytes = sizes.reduce((a, b) => a + b, 0);
   if (!t.connected) {
     return { messages: 0, payloadBytes, deliveredBytes: 0, elapsedNs: 0, rxNsPerByte: 0, txNsPerByte: 0, rxChecksumShare: 0, goodputGbps: 0, slowestResourceGbps: 0, bottleneck: 'no connection' };
@@ -73,6 +74,6 @@ export function runStream(h: HostCosts, link: LinkCosts, t: Negotiated, verify: 
 }
 
 /** Per-message receive CPU per payload byte, without the pipeline (for plots over message sizes). */
-export function rxNsPerByte(h: HostCosts, link: LinkCosts, t: Negotiated, verify: RxVerify, payload: number): number {
+export function rxNsPerByte(h: HostWithFoldedCopy, link: LinkCosts, t: Negotiated, verify: RxVerify, payload: number): number {
   return total(messageCost(h, link, t, payload, verify).rx) / payload;
 }

@@ -5,7 +5,7 @@
  * segments are full; each write ends in a shorter one.
  */
 import { Rng } from '../rng.js';
-import { IPOIB_CM_MTU } from '../../impl/cm-checksum/rx-alloc.js';
+import { IPOIB_CM_MTU } from '../../impl/cm-checksum/constants.js';
 import { HEADERS } from '../../impl/cm-checksum/tcp-ip.js';
 
 /** The MSS of a 65520-byte MTU with a 20-byte IP and a 20-byte TCP header (no options). */

@@ -9,9 +9,9 @@ import { fc } from '@fast-check/vitest';
 import { checksum, fold, sum16, verifies } from '../../../src/impl/cm-checksum/ones-complement.js';
 import { crc16, crc32 } from '../../../src/impl/cm-checksum/crc.js';
 import { buildSegment, completeTcpChecksum, decreaseTtl, ipHeaderOk, tcpChecksumOk } from '../../../src/impl/cm-checksum/tcp-ip.js';
-import { decapsulate, encapsulate, icrcOk, reassemble, segment, vcrcOk } from '../../../src/impl/cm-checksum/ib-packet.js';
+import { decapsulate, encapsulate, icrcOf, icrcOk, reassemble, segment, vcrcOk } from '../../../src/impl/cm-checksum/ib-packet.js';
 import { BuddyAllocator, type Block } from '../../../src/impl/cm-checksum/buddy.js';
-import { IPOIB_CM_RX_SG, LINEAR_ORDER, kmallocOrder } from '../../../src/impl/cm-checksum/rx-alloc.js';
+import { CM_MSS, LINEAR_ORDER, PGBREAK, SG_FRAG_PAGES, SG_HEAD_ORDER, kmallocOrder } from '../../../src/impl/cm-checksum/tx-skb.js';
 
 const SEED = 1071;
 const hex = (s: string) => Uint8Array.from(s.replace(/\s/g, '').match(/../g)!.map((b) => parseInt(b, 16)));
@@ -32,6 +32,52 @@ describe('checksums and CRCs on known values', () => {
 
   test('CRC-32 of "123456789" is cbf43926 (the IEEE 802.3 check value)', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+
+  /**
+   * The VCRC's convention (x^16 + x^12 + x^3 + x + 1, reflected, initial and final value all ones) is the one
+   * Endace's DAG capture library uses for InfiniBand (dagcrc_infiniband_vcrc16_r, table from 0xd008). Its check
+   * value was computed outside this code base (Python, two bitwise implementations: LSB-first with 0xd008, and
+   * MSB-first with 0x100b on bit-reversed bytes); the test repeats the second one here.
+   */
+  test('VCRC of "123456789" is 0a3d, and a bitwise MSB-first CRC with 0x100b on reflected bytes agrees on any input', () => {
+    expect(crc16(new TextEncoder().encode('123456789'))).toBe(0x0a3d);
+    const rev = (x: number, n: number) => {
+      let r = 0;
+      for (let i = 0; i < n; i++) r |= ((x >> i) & 1) << (n - 1 - i);
+      return r;
+    };
+    const msbFirst = (bytes: Uint8Array) => {
+      let c = 0xffff;
+      for (const byte of bytes) {
+        const b = rev(byte, 8);
+        for (let i = 7; i >= 0; i--) {
+          const bit = ((b >> i) & 1) ^ (c >> 15);
+          c = (c << 1) & 0xffff;
+          if (bit) c ^= 0x100b;
+        }
+      }
+      return rev(c, 16) ^ 0xffff;
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => crc16(bytes) === msbFirst(bytes)), { seed: SEED, numRuns: 100 });
+  });
+
+  test("CRC-32 of eight 0xff bytes is 2144df1c: its complement debb20e3 is rxe_icrc.c's starting value, the ICRC over RoCE's all-ones LRH", () => {
+    expect(crc32(new Uint8Array(8).fill(0xff))).toBe(0x2144df1c);
+    expect(~crc32(new Uint8Array(8).fill(0xff)) >>> 0).toBe(0xdebb20e3);
+  });
+
+  /**
+   * A whole RC SEND Only packet, byte for byte: LRH (VL 0, LNH 2, DLID 0x22, 8 words, SLID 0x11), BTH (opcode 4,
+   * P_Key ffff, QP 0x48, PSN 0), the IPoIB header and "abcd", the ICRC little-endian and the VCRC big-endian. The
+   * ICRC is zlib's CRC-32 (Python) over the same bytes with the VL nibble and resv8a set to ones; the VCRC came
+   * from the Python CRC above.
+   */
+  test('known answer: an RC SEND Only packet carrying "abcd" has ICRC 01313911 and VCRC 1f8e', () => {
+    const [pkt] = segment(encapsulate(new TextEncoder().encode('abcd')), 'rc');
+    expect(pkt).toEqual(hex('0002 0022 0008 0011  0400 ffff 0000 0048 0000 0000  0800 0000 6162 6364  1139 3101  1f8e'));
+    expect(icrcOf(pkt)).toBe(0x01313911);
+    expect(crc32(hex('f002 0022 0008 0011  0400 ffff ff00 0048 0000 0000  0800 0000 6162 6364'))).toBe(0x01313911);
   });
 
   /** Any burst of 1 to 16 bits changes the CRC (first and last bit of the burst flipped). */
@@ -165,9 +211,12 @@ describe('the buddy allocator', () => {
     expect(() => a.release(b)).toThrow(/not allocated/);
   });
 
-  test('a 64 KB-MTU linear buffer is an order-5 allocation; scatter/gather takes 16 single pages', () => {
+  test("a full segment's linear skb is an order-5 allocation; scatter/gather takes a one-page head and 16 single pages", () => {
+    expect(CM_MSS).toBe(65480);
     expect(LINEAR_ORDER).toBe(5);
     expect(kmallocOrder(65536)).toBe(4);
-    expect(IPOIB_CM_RX_SG).toBe(16);
+    expect(SG_HEAD_ORDER).toBe(0);
+    expect(PGBREAK + SG_FRAG_PAGES * 4096).toBeGreaterThanOrEqual(CM_MSS);
+    expect(PGBREAK + (SG_FRAG_PAGES - 1) * 4096).toBeLessThan(CM_MSS);
   });
 });
