@@ -96,7 +96,7 @@ export interface TcpDmaContext {
   decision: DmaDecision | null;
   pinned: 'never' | 'pinned' | 'unpinned';
   unpins: number;
-  /** The offload was ended for this call after a drained CPU fallback (net-dma only). */
+  /** The offload was ended for this call after a drained CPU fallback (net-dma-drain-on-fallback and the bugs built on it). */
   abandoned: boolean;
   /** Another thread forked while the buffer was pinned: its pages are copy-on-write. */
   forked: boolean;
@@ -126,7 +126,11 @@ export function pagesFor(len: number): number {
  * raised sk_rcvlowat), and one read for each other condition of the pin
  * decision (MSG_WAITALL at the copybreak, MSG_PEEK, tcp_low_latency). A
  * MSG_WAITALL read above the copybreak behaves as the raised sk_rcvlowat one
- * with target = len; it is left out to stay within the state budget.
+ * (whose target is the whole buffer at the check bounds). The MSG_PEEK read
+ * keeps the default sk_rcvlowat: a peek leaves what it reads queued and
+ * charged, so with a target beyond what sk_rcvbuf holds it waits forever in
+ * every kernel, with or without NET_DMA (a property of MSG_PEEK, not of the
+ * offload).
  */
 export function readCalls(p: TcpDmaParams): ReadCall[] {
   const base = { len: p.readLen, peek: false, waitall: false, rcvlowat: p.rcvlowat, lowLatency: false };
@@ -134,7 +138,7 @@ export function readCalls(p: TcpDmaParams): ReadCall[] {
     base,
     { ...base, rcvlowat: p.raisedRcvlowat },
     { ...base, len: p.copybreak, waitall: true },
-    { ...base, peek: true, rcvlowat: p.raisedRcvlowat },
+    { ...base, peek: true },
     { ...base, lowLatency: true, waitall: true },
   ];
 }

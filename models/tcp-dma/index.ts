@@ -11,13 +11,15 @@ import { variants, type TcpDmaBehaviour } from './variants.js';
 
 export const spec: ModelSpec<TcpDmaParams, TcpDmaBehaviour, TcpDmaContext> = {
   id: 'tcp-dma',
-  title: 'tcp_recvmsg with NET_DMA: the pin decision, the early copy, and the stale mapping',
+  title: 'tcp_recvmsg with NET_DMA: the pin decision, the early copy, the zero-window hang and the stale mapping',
   summary:
-    'One tcp_recvmsg call on Linux 2.6.32.2 with Intel I/OAT receive copy offload: when the user buffer is pinned, how the ' +
-    'softirq early-copies by DMA while the reader sleeps and when it wakes it, why the exit must wait for every cookie, and how a ' +
-    'copy-on-write fault strands DMA in a stale frame (why NET_DMA was removed). The cost model reproduces the ordering of the ' +
-    'seed\'s CPU copy shares (36.1% / 33.5% / 25.1%) but not of its throughputs (930 / 890 / 874 Mbit/s), and shows why receive, which ' +
-    'still copies, trails transmit (seed 001).',
+    'One tcp_recvmsg call on Linux 2.6.32.2 with a DMA receive copy offload (I/OAT, fsldma): when the user buffer is pinned, how the ' +
+    'softirq early-copies by DMA while the reader sleeps and when it wakes it, why the exit must wait for every cookie, how a read whose ' +
+    'target is more than sk_rcvbuf holds in charged skbs closes the window on itself and sleeps for good (fixed by 73852e8151b7 and ' +
+    '15c041759bfc), and how a copy-on-write fault strands DMA in a stale frame (why NET_DMA was removed). The cost model derives sk_rcvbuf ' +
+    'and truesize from the kernel\'s rules, reproduces the ordering of the seed\'s CPU copy shares (36.1% / 33.5% / 25.1%) but not of its ' +
+    'throughputs (930 / 890 / 874 Mbit/s; every simulated run keeps the link full), shows where 2.6.32.2 hangs and why the seed did not, ' +
+    'and shows why receive, which still copies, trails transmit (seed 001).',
   sources: SOURCES,
   modelled: MODELLED,
   leftOut: LEFT_OUT,

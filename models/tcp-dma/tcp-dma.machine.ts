@@ -38,33 +38,47 @@
  *   copy when copied_seq == rcv_nxt and the payload fits ucopy.len (DMA only
  *   for hardware-verified checksums; wake on ucopy.len == 0, PSH, or
  *   rmem > rcvbuf/2), else queue and sk_data_ready; without one, the prequeue;
- * - DMA descriptors pending until issued (by the exit, or by the ioat2 driver
- *   once more than ioat_pending_level wait), completed in cookie order;
+ * - DMA descriptors pending until issued (2.6.32.2: by the exit, or by the
+ *   ioat2 driver once more than ioat_pending_level wait; with 73852e8151b7 also
+ *   after each copy-loop DMA and before waiting), completed in cookie order;
+ *   with 73852e8151b7 the reader frees completed sk_async_wait_queue skbs
+ *   after every wait, and with 15c041759bfc it drains them before waiting on
+ *   a zero window;
  * - another thread forking while the buffer is pinned (pages become
  *   copy-on-write), and the copy-on-write fault a CPU copy then takes. The
  *   fork is an event of the locked state only: it commutes with every step
  *   except a CPU copy into the pinned buffer, and those run only in steps
  *   taken from that state (the backlog in release_sock, the copy loop), or
- *   from WAKE_UP's prequeue once net-dma's fix has ended the offload with
+ *   from WAKE_UP's prequeue once the fallback drain has ended the offload with
  *   nothing in flight; offering it elsewhere adds states, not outcomes;
  * - wake-ups and a signal; the exit: issue and wait for the last
  *   cookie, purge sk_async_wait_queue, unpin, tcp_cleanup_rbuf, release_sock.
  * Bytes are tracked exactly: slot i of the user buffer holds the stream offset
  * that landed there and how (cpu, dma-pending, dma, or lost in a stale frame).
  *
- * Variants (variants.ts): net-dma-off; net-dma, which is 2.6.32.2 with one
- * fix, the CPU-copy fallback draining the engine and ending the offload
- * (77873803363c weighed it and rejected it for cost); stale-mapping, which is
- * 2.6.32.2 as shipped; and three seeded bugs.
+ * - the receive window: a segment arrives only while the memory charged to
+ *   the socket (receive queue, sk_async_wait_queue's charged skbs, backlog
+ *   and prequeue) is below sk_rcvbuf, so a read can close the window on
+ *   itself (steps/rcv-established.ts windowOpen); the sender is fair in the
+ *   liveness properties.
+ *
+ * Variants (variants.ts): net-dma-off; net-dma-2.6.32.2 as shipped, which
+ * hangs behind a zero window when the target is more than sk_rcvbuf holds
+ * charged (73852e8151b7 "NET_DMA: free skbs periodically" and 15c041759bfc
+ * "tcp: flush DMA queue before sk_wait_data if rcv_wnd is zero" fixed that
+ * upstream; each is a variant) and loses bytes to a stale mapping after a
+ * fork (never fixed: 77873803363c marked NET_DMA broken); net-dma-drain-on-
+ * fallback, both fixes plus the fallback drain that 77873803363c rejected,
+ * on which every property holds; and four seeded bugs.
  *
  * Left out, and why:
- * - 2.6.32.2 issues descriptors only at the exit or past the driver's pending
- *   threshold, and reaps sk_async_wait_queue only at the exit; later kernels'
- *   tcp_service_net_dma (issue before sleeping, reap on waking) is not a variant.
+ * - Later kernels' other NET_DMA changes (59ea33a68a90 restricted the early
+ *   copy to the reader's context): the variants are 2.6.32.2 with the named
+ *   fixes applied, not later releases.
  * - Out-of-order segments, loss, the slow path, urgent data, FIN, MSG_TRUNC,
- *   nonblocking reads, window and rcvbuf enforcement: none of them changes the
- *   DMA decision or the early copy's stop conditions; they would only multiply
- *   states.
+ *   nonblocking reads, tcp_prune_queue and window scaling: none of them
+ *   changes the DMA decision or the early copy's stop conditions; they would
+ *   only multiply states.
  * - The receive timeout (SO_RCVTIMEO): it wakes and breaks exactly as a signal
  *   does, returning -EAGAIN instead of -EINTR when nothing was copied; iperf
  *   sets none and sk_rcvtimeo defaults to MAX_SCHEDULE_TIMEOUT, and a second
@@ -118,15 +132,16 @@ export type TcpDmaEvent =
   | { type: 'SIGNAL' };
 
 export function tcpDmaMachine(p: TcpDmaParams, b: TcpDmaBehaviour) {
-  const waits = (c: TcpDmaContext) => !loopBreaks(c) && !canCopy(c);
+  // The loop reached the queue-empty branch: nothing to copy and no reason to break.
+  const atQueueEmpty = (c: TcpDmaContext) => !loopBreaks(c) && !canCopy(c);
   return setup({
     types: { context: {} as TcpDmaContext, events: {} as TcpDmaEvent, input: {} as ReadCall },
     guards: {
       canCopy: ({ context }) => canCopy(context),
       loopBreaks: ({ context }) => loopBreaks(context),
-      waitSleeps: ({ context }) => waits(context) && context.copied < context.target && queueEmpty(context, b, p).sleeps,
-      waitReturns: ({ context }) => waits(context) && context.copied < context.target && !queueEmpty(context, b, p).sleeps,
-      releases: ({ context }) => waits(context) && context.copied >= context.target,
+      waitSleeps: ({ context }) => atQueueEmpty(context) && context.copied < context.target && queueEmpty(context, b, p).sleeps,
+      waitReturns: ({ context }) => atQueueEmpty(context) && context.copied < context.target && !queueEmpty(context, b, p).sleeps,
+      releases: ({ context }) => atQueueEmpty(context) && context.copied >= context.target,
       woken: ({ context }) => context.woken,
       canReturn: ({ context }) => canReturn(context, b),
       segmentFits: ({ context, event }) => segmentFits(context, event as SegmentArrives, p),

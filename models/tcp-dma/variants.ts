@@ -1,6 +1,8 @@
 /**
- * Variants of the tcp-dma model: the CPU-copy baseline, NET_DMA made safe
- * against copy-on-write, and the bugs the properties exist to catch. The
+ * Variants of the tcp-dma model: the CPU-copy baseline; Linux 2.6.32.2 as
+ * shipped (the seed's kernel); the same code with the two upstream fixes for
+ * its zero-window hang applied in turn; the CPU-copy fallback drain that
+ * 77873803363c weighed and rejected (never merged); and seeded bugs. The
  * behaviour switches are read by the machine's pure steps (steps/*.ts).
  */
 import type { Variant } from '../../src/model/spec.js';
@@ -10,10 +12,23 @@ export interface TcpDmaBehaviour {
   /** CONFIG_NET_DMA: the pin decision in tcp_recvmsg and the early copy in tcp_rcv_established exist. */
   readonly netDma: boolean;
   /**
+   * 73852e8151b7 "NET_DMA: free skbs periodically" (2010): tcp_recvmsg issues
+   * pending descriptors after each copy-loop DMA and before it waits, and
+   * after waking frees the sk_async_wait_queue skbs whose copies completed
+   * (tcp_service_net_dma(sk, false)). 2.6.32.2 does neither before its exit.
+   */
+  readonly freeSkbsPeriodically: boolean;
+  /**
+   * 15c041759bfc "tcp: flush DMA queue before sk_wait_data if rcv_wnd is
+   * zero": before waiting with a zero window and skbs on sk_async_wait_queue,
+   * wait for every cookie, free those skbs and send the window update.
+   */
+  readonly flushOnZeroWindow: boolean;
+  /**
    * A CPU copy into the pinned buffer (tcp_copy_to_iovec in the reader's
    * context) first waits for every outstanding cookie and then ends the
    * offload for the call. Without it a copy-on-write fault taken by that CPU
-   * copy moves the page away from the frame DMA is writing.
+   * copy moves the page away from the frame DMA is writing. Never merged.
    */
   readonly fallbackDrainsDma: boolean;
   /** The exit issues pending descriptors and waits for the last cookie before freeing skbs and unpinning. */
@@ -22,15 +37,24 @@ export interface TcpDmaBehaviour {
   readonly peekExcludesDma: boolean;
   /** tcp_rcv_established early-copies only `len <= ucopy.len`, and the early copy stops at ucopy.len == 0. */
   readonly earlyCopyBoundedByUcopyLen: boolean;
+  /** tcp_dma_try_early_copy DMAs only skb_csum_unnecessary segments (the engine cannot checksum). */
+  readonly earlyCopyNeedsVerifiedCsum: boolean;
 }
 
-const SAFE: TcpDmaBehaviour = {
+/** 2.6.32.2's tcp_recvmsg and tcp_dma_try_early_copy as shipped. */
+const V2_6_32_2: TcpDmaBehaviour = {
   netDma: true,
-  fallbackDrainsDma: true,
+  freeSkbsPeriodically: false,
+  flushOnZeroWindow: false,
+  fallbackDrainsDma: false,
   exitWaitsForCookies: true,
   peekExcludesDma: true,
   earlyCopyBoundedByUcopyLen: true,
+  earlyCopyNeedsVerifiedCsum: true,
 };
+
+/** Every fix applied: the base of the seeded bugs, so each bug's violations are its own. */
+const ALL_FIXES: TcpDmaBehaviour = { ...V2_6_32_2, freeSkbsPeriodically: true, flushOnZeroWindow: true, fallbackDrainsDma: true };
 
 export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
   {
@@ -39,31 +63,56 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
     doc:
       'Linux 2.6.32.2 without CONFIG_NET_DMA: every byte is copied by the CPU, from the receive queue in tcp_recvmsg or ' +
       'directly from the prequeue and backlog by tcp_copy_to_iovec. The path every kernel since v3.17 takes.',
-    behaviour: { ...SAFE, netDma: false },
+    behaviour: { ...V2_6_32_2, netDma: false },
     catches: [],
   },
   {
-    name: 'net-dma',
+    name: 'net-dma-2.6.32.2',
     kind: 'version',
     doc:
-      'Linux 2.6.32.2 with CONFIG_NET_DMA and an I/OAT channel: the pin decision, DMA copies from the receive queue, the ' +
-      'early copy while the reader sleeps, and the exit that issues and waits for the last cookie. One change makes it ' +
-      'safe against copy-on-write: a CPU-copy fallback into the pinned buffer first waits for every outstanding cookie ' +
-      'and ends the offload for the call (the "sync all DMA on each fallback" fix that 77873803363c considered and ' +
-      'rejected for its cost). 2.6.32.2 as shipped is the stale-mapping variant.',
-    behaviour: SAFE,
-    catches: [],
+      'Linux 2.6.32.2 as shipped, the seed\'s kernel, with CONFIG_NET_DMA and a DMA_MEMCPY channel. Two failures: (1) a read ' +
+      'whose target is more than sk_rcvbuf can hold charged hangs for good: the skbs its copy loop DMA-copied stay on ' +
+      'sk_async_wait_queue, charged, until the exit, and their descriptors are not even issued, so the window closes before ' +
+      'enough data arrives (fixed upstream by 73852e8151b7 and 15c041759bfc); (2) after another thread forks, the reader\'s ' +
+      'CPU-copy fallback (tcp_copy_to_iovec on an unverified checksum or after ucopy.wakeup) takes a copy-on-write fault on a ' +
+      'page that a DMA copy is still writing, and the DMA\'s bytes land in the old frame: 77873803363c "net_dma: mark broken": ' +
+      '"The application sees missing data." (kernel-facts 4.4; never fixed).',
+    behaviour: V2_6_32_2,
+    catches: ['userBufferHoldsTheStream', 'blockingReadReturns', 'everyCookieCompletes'],
   },
   {
-    name: 'stale-mapping',
-    kind: 'bug',
+    name: 'net-dma-free-skbs-periodically',
+    kind: 'version',
     doc:
-      'Linux 2.6.32.2 as shipped (NET_DMA until v3.16): after another thread forks, the reader\'s CPU-copy fallback ' +
-      '(tcp_copy_to_iovec on an unverified checksum or after ucopy.wakeup) writes a copy-on-write page while a DMA ' +
-      'copy into it is in flight; do_wp_page gives the reader a fresh copy without the DMA\'s bytes, which land in the ' +
-      'old frame. 77873803363c "net_dma: mark broken": "The application sees missing data." (kernel-facts 4.4)',
-    behaviour: { ...SAFE, fallbackDrainsDma: false },
+      '2.6.32.2 with 73852e8151b7 "NET_DMA: free skbs periodically" (Magnani, March 2010): "data transfer can grind to a halt ' +
+      'when userland issues a large read on a socket with a high RCVLOWAT ... The socket hangs when its TCP window goes to ' +
+      'zero before enough data is available". Descriptors are issued as they are queued and completed skbs are freed after ' +
+      'every wake-up, but a reader that goes to sleep with the window already zero is never woken to free them: the hang ' +
+      'that 15c041759bfc later fixed.',
+    behaviour: { ...V2_6_32_2, freeSkbsPeriodically: true },
+    catches: ['blockingReadReturns', 'userBufferHoldsTheStream'],
+  },
+  {
+    name: 'net-dma-flush-on-zero-window',
+    kind: 'version',
+    doc:
+      '2.6.32.2 with 73852e8151b7 and 15c041759bfc "tcp: flush DMA queue before sk_wait_data if rcv_wnd is zero" (Kubecek, ' +
+      'backported to stable kernels): "sk_wait_data() cannot receive any data and blocks forever. If zero receive window and ' +
+      'non-empty sk_async_wait_queue is detected before calling sk_wait_data(), process the queue first." Every read returns; ' +
+      'the copy-on-write stale mapping remains, as it did until NET_DMA was removed in v3.17.',
+    behaviour: { ...V2_6_32_2, freeSkbsPeriodically: true, flushOnZeroWindow: true },
     catches: ['userBufferHoldsTheStream'],
+  },
+  {
+    name: 'net-dma-drain-on-fallback',
+    kind: 'version',
+    doc:
+      'Not a kernel release: net-dma-flush-on-zero-window plus the fix 77873803363c considered and rejected for its cost ' +
+      '("sync all DMA on each fallback"): a CPU-copy fallback into the pinned buffer first waits for every outstanding ' +
+      'cookie and ends the offload for the call. The one NET_DMA on which every property holds; the seeded bugs below start ' +
+      'from it.',
+    behaviour: ALL_FIXES,
+    catches: [],
   },
   {
     name: 'return-before-cookies',
@@ -72,7 +121,7 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
       'Seeded: the exit of tcp_recvmsg neither issues the pending descriptors nor waits for the last cookie before ' +
       'purging sk_async_wait_queue, unpinning and returning (the wait that 2.6.32.2 does inline and later kernels do in ' +
       'tcp_service_net_dma(sk, true)). The application reads its buffer while the engine still writes it.',
-    behaviour: { ...SAFE, exitWaitsForCookies: false },
+    behaviour: { ...ALL_FIXES, exitWaitsForCookies: false },
     catches: ['returnsOnlyAfterEveryCookie', 'skbHeldUntilCopied', 'pinnedFromDecisionToExit', 'userBufferHoldsTheStream'],
   },
   {
@@ -82,7 +131,7 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
       'Seeded: the pin decision without !(flags & MSG_PEEK) (present since the 2006 I/OAT patch). A peeking reader ' +
       'installs no ucopy.task yet sets ucopy.len, so the softirq early-copies into its buffer and advances copied_seq: ' +
       'the peek consumes data it never counts.',
-    behaviour: { ...SAFE, peekExcludesDma: false },
+    behaviour: { ...ALL_FIXES, peekExcludesDma: false },
     catches: ['dmaOnlyWhenEligible'],
   },
   {
@@ -90,9 +139,18 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
     kind: 'bug',
     doc:
       'Seeded: tcp_rcv_established early-copies without the `len - tcp_header_len <= ucopy.len` test and ' +
-      'tcp_dma_try_early_copy does not stop at ucopy.len == 0: the reader whose buffer the early copy filled is not woken ' +
-      '(it sleeps with its data and an unissued descriptor), and the next segment is copied past the end of the buffer.',
-    behaviour: { ...SAFE, earlyCopyBoundedByUcopyLen: false },
-    catches: ['earlyCopyInOrderWithinUcopyLen', 'userBufferHoldsTheStream', 'blockingReadReturns', 'everyCookieCompletes'],
+      'tcp_dma_try_early_copy does not stop at ucopy.len == 0: the next segment is copied past the end of the buffer.',
+    behaviour: { ...ALL_FIXES, earlyCopyBoundedByUcopyLen: false },
+    catches: ['earlyCopyInOrderWithinUcopyLen', 'userBufferHoldsTheStream'],
+  },
+  {
+    name: 'early-copy-unverified',
+    kind: 'bug',
+    doc:
+      'Seeded: tcp_dma_try_early_copy without the skb_csum_unnecessary test, so segments whose checksum the NIC did not ' +
+      'verify are DMA-copied to the user and never checksummed (a DMA engine cannot fold a checksum): a corrupted segment ' +
+      'reaches the application instead of being dropped and retransmitted.',
+    behaviour: { ...ALL_FIXES, earlyCopyNeedsVerifiedCsum: false },
+    catches: ['dmaOnlyWhenEligible'],
   },
 ];

@@ -3,10 +3,13 @@
  * simulation results (src/sim/tcp-dma). Each returns a verdict with the
  * figures it compared, so a failure prints why.
  */
+import type { IperfResult } from '../../src/sim/tcp-dma/iperf.js';
 import type { OneCopyResult } from '../../src/sim/tcp-dma/one-copy.js';
 
 export interface BoundVerdict {
   readonly holds: boolean;
+  /** The bound holds only because there is nothing to compare (a crossover that never happens). */
+  readonly vacuous?: boolean;
   readonly detail: string;
 }
 
@@ -20,26 +23,89 @@ export interface SeedTriple {
 export const SEED_THROUGHPUT_MBIT: SeedTriple = { off: 930, on: 890, onRcvlowat: 874 };
 export const SEED_COPY_SHARE: SeedTriple = { off: 0.361, on: 0.335, onRcvlowat: 0.251 };
 
-const strictlyFalling = (t: SeedTriple) => t.off > t.on && t.on > t.onRcvlowat;
+/**
+ * Differences the simulation cannot resolve: where the measurement window
+ * cuts through the 2 MB reads moves a run by about 1 Mbit/s and its copy
+ * share by 0.05 points (measured over warm-ups of 10 to 30 ms and durations
+ * of 200 to 400 ms); the seed's differences are 40 and 16 Mbit/s, 2.6 and 8.4 points.
+ */
+export const THROUGHPUT_TOLERANCE_MBIT = 5;
+export const COPY_SHARE_TOLERANCE = 0.005;
+
+const fallsBy = (t: SeedTriple, tol: number) => t.off - t.on > tol && t.on - t.onRcvlowat > tol;
 const show = (t: SeedTriple, f: (x: number) => string) => `${f(t.off)} / ${f(t.on)} / ${f(t.onRcvlowat)}`;
 
-/** Throughput falls strictly from NET_DMA off to on to on with a raised sk_rcvlowat, as in the seed. */
-export function throughputOrderingMatchesSeed(t: SeedTriple): BoundVerdict {
-  return { holds: strictlyFalling(t), detail: `Mbit/s off / on / on+rcvlowat = ${show(t, (x) => x.toFixed(1))} (seed 930 / 890 / 874)` };
-}
-
-/** The CPU share spent copying falls strictly in the same order, as in the seed. */
-export function copyShareOrderingMatchesSeed(t: SeedTriple): BoundVerdict {
+/** Throughput falls from NET_DMA off to on to on with a raised sk_rcvlowat, each step by more than the tolerance, as in the seed. */
+export function throughputOrderingMatchesSeed(t: SeedTriple, tol = THROUGHPUT_TOLERANCE_MBIT): BoundVerdict {
   return {
-    holds: strictlyFalling(t),
-    detail: `copy share off / on / on+rcvlowat = ${show(t, (x) => (100 * x).toFixed(1) + '%')} (seed 36.1% / 33.5% / 25.1%)`,
+    holds: fallsBy(t, tol),
+    detail: `Mbit/s off / on / on+rcvlowat = ${show(t, (x) => x.toFixed(1))}, each step must fall by more than ${tol} (seed 930 / 890 / 874)`,
   };
 }
 
-/** The size from which DMA beats the CPU copy lies at or above a page (the seed's answer: "at about PAGE_SIZE"). */
-export function dmaCrossoverAtLeastAPage(crossoverBytes: number, pageBytes: number): BoundVerdict {
-  const shown = Number.isFinite(crossoverBytes) ? `${crossoverBytes} B` : 'never (up to 1 MiB)';
-  return { holds: crossoverBytes >= pageBytes, detail: `DMA beats the CPU copy from ${shown}; a page is ${pageBytes} B` };
+/** The CPU share spent copying falls in the same order, each step by more than the tolerance, as in the seed. */
+export function copyShareOrderingMatchesSeed(t: SeedTriple, tol = COPY_SHARE_TOLERANCE): BoundVerdict {
+  return {
+    holds: fallsBy(t, tol),
+    detail:
+      `copy share off / on / on+rcvlowat = ${show(t, (x) => (100 * x).toFixed(1) + '%')}, each step must fall by more than ` +
+      `${(100 * tol).toFixed(1)} points (seed 36.1% / 33.5% / 25.1%)`,
+  };
+}
+
+/**
+ * The mechanism behind the copy-share ordering: the NET_DMA runs pin and
+ * hand bytes to the engine, some of them by the early copy (on: some reads
+ * pin, on+rcvlowat: every read), and the CPU-copy run does none of it.
+ */
+export function offloadEngages(r: { off: IperfResult; on: IperfResult; 'on+rcvlowat': IperfResult }): BoundVerdict {
+  const l = r['on+rcvlowat'];
+  const holds =
+    r.off.pinnedReads === 0 &&
+    r.off.dmaFraction === 0 &&
+    r.on.pinnedReads > 0 &&
+    r.on.dmaFraction > 0 &&
+    r.on.earlyCopyBytes > 0 &&
+    l.reads > 0 &&
+    l.pinnedReads === l.reads &&
+    l.dmaFraction > 0 &&
+    l.earlyCopyBytes > 0;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return {
+    holds,
+    detail:
+      `pinned reads off ${r.off.pinnedReads}/${r.off.reads}, on ${r.on.pinnedReads}/${r.on.reads}, on+rcvlowat ${l.pinnedReads}/${l.reads}; ` +
+      `bytes by DMA ${pct(r.off.dmaFraction)} / ${pct(r.on.dmaFraction)} / ${pct(l.dmaFraction)}; ` +
+      `early-copied ${r.on.earlyCopyBytes} and ${l.earlyCopyBytes} bytes`,
+  };
+}
+
+/** The reader keeps returning and the link keeps carrying data: no read waits for good behind a zero window. */
+export function readsKeepFlowing(r: IperfResult): BoundVerdict {
+  const s = r.stall;
+  return {
+    holds: s === null && r.mbitPerSec > 0 && r.reads > 0,
+    detail: s
+      ? `the reader sleeps behind a zero window: sk_rmem_alloc ${s.rmem} of sk_rcvbuf ${s.rcvbuf}, ${s.asyncSkbs} skbs on sk_async_wait_queue, ` +
+        `copied ${s.copied} of target ${s.target}; ${r.mbitPerSec.toFixed(1)} Mbit/s`
+      : `${r.mbitPerSec.toFixed(1)} Mbit/s, ${r.reads} reads returned`,
+  };
+}
+
+/**
+ * The size from which DMA beats the CPU copy lies at or above a page (the
+ * seed's answer: "performance increases ... at about PAGE_SIZE"). A
+ * crossover that never happens (Infinity) does not support the claim: it
+ * fails, marked vacuous.
+ */
+export function dmaCrossoverAtLeastAPage(crossoverBytes: number, pageBytes: number, measure: string): BoundVerdict {
+  if (!Number.isFinite(crossoverBytes)) {
+    return { holds: false, vacuous: true, detail: `${measure}: DMA never beats the CPU copy up to 1 MiB, so there is no crossover to place` };
+  }
+  return {
+    holds: crossoverBytes >= pageBytes,
+    detail: `${measure}: DMA beats the CPU copy from ${crossoverBytes} B; a page is ${pageBytes} B`,
+  };
 }
 
 /**

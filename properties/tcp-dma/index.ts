@@ -1,12 +1,14 @@
 export { invariants } from './invariants.js';
-export { liveness, KERNEL_STEPS } from './liveness.js';
+export { liveness, KERNEL_STEPS, FAIR } from './liveness.js';
 export { goals } from './goals.js';
 export { lanes } from './lanes.js';
 export { integrityProperty, kernelConfig } from './integrity.js';
-export { commands, initialView } from './commands.js';
+export { sessionCommands, initialView, readEventuallyReturns } from './commands.js';
 export {
   copyShareOrderingMatchesSeed,
   dmaCrossoverAtLeastAPage,
+  offloadEngages,
+  readsKeepFlowing,
   receiveBoundedByItsCopy,
   throughputOrderingMatchesSeed,
   SEED_COPY_SHARE,

@@ -6,7 +6,7 @@
 import type { TcpDmaContext } from '../context.js';
 import type { TcpDmaParams } from '../params.js';
 import type { TcpDmaBehaviour } from '../variants.js';
-import { rcvEstablished, softirqReceive } from './rcv-established.js';
+import { rcvEstablished, softirqReceive, windowOpen } from './rcv-established.js';
 import { completeHead, draft } from './user-buffer.js';
 
 export interface SegmentArrives {
@@ -19,10 +19,10 @@ export interface SegmentArrives {
 /** Where the reader is, as far as an arriving segment is concerned. */
 export type ReaderPhase = 'idle' | 'owned' | 'sleeping';
 
-/** The next segment of the message fits, and the message's last segment carries PSH. */
+/** The receive window is open, the next segment of the message fits it, and the message's last segment carries PSH. */
 export function segmentFits(c: TcpDmaContext, e: SegmentArrives, p: TcpDmaParams): boolean {
   const end = c.arrived + e.len;
-  return end <= p.messageLen && (end < p.messageLen || e.psh);
+  return end <= p.messageLen && (end < p.messageLen || e.psh) && windowOpen(c, p);
 }
 
 /**

@@ -21,6 +21,23 @@ export function rmemAlloc(c: TcpDmaContext): number {
   return sum;
 }
 
+/**
+ * The receive window is open while the memory charged to the socket (the
+ * receive queue, sk_async_wait_queue's charged skbs, and what waits on the
+ * backlog and prequeue to be charged) is below sk_rcvbuf. __tcp_select_window
+ * advertises 0 once the free space, after the 3/4 overhead rule of
+ * tcp_win_from_space, is under one MSS, and tcp_data_queue still accepts a
+ * segment while sk_rmem_alloc <= sk_rcvbuf: at 2 KiB units both thresholds
+ * fall on the same unit. The window is taken as advertised at once (an ACK
+ * per step), which can only open it sooner than the kernel does.
+ */
+export function windowOpen(c: TcpDmaContext, p: TcpDmaParams): boolean {
+  let inflight = 0;
+  for (const s of c.backlog) inflight += truesize(s.len);
+  for (const s of c.prequeue) inflight += truesize(s.len);
+  return rmemAlloc(c) + inflight < p.rcvbuf;
+}
+
 /** ucopy.dma_chan is bound (lazily, by whoever first needs it) whenever pinned_list is set and the offload was not ended. */
 export function dmaBound(c: TcpDmaContext, b: TcpDmaBehaviour): boolean {
   return b.netDma && c.pinned === 'pinned' && !c.abandoned;
@@ -29,13 +46,13 @@ export function dmaBound(c: TcpDmaContext, b: TcpDmaBehaviour): boolean {
 /** tcp_dma_try_early_copy: true when the engine took the segment. */
 function tryEarlyCopy(c: TcpDmaContext, seg: PendingSegment, b: TcpDmaBehaviour, p: TcpDmaParams): boolean {
   if (c.ucopyWakeup) return false;
-  if (!seg.verified) {
+  if (!seg.verified && b.earlyCopyNeedsVerifiedCsum) {
     // skb_csum_unnecessary is false: the engine cannot checksum, so wake the reader to do it.
     c.ucopyWakeup = ['checksum'];
     c.woken = true;
     return false;
   }
-  dmaWrite(c, seg.seq, seg.len, seg.seq, 'early', true, p.ioatPendingLevel);
+  dmaWrite(c, seg.seq, seg.len, seg.seq, 'early', seg.verified, p.ioatPendingLevel);
   c.ucopyLen -= seg.len;
   c.copiedSeq += seg.len;
   const causes: WakeCause[] = [];
@@ -49,7 +66,7 @@ function tryEarlyCopy(c: TcpDmaContext, seg: PendingSegment, b: TcpDmaBehaviour,
   return true;
 }
 
-/** A CPU copy into the pinned buffer: the net-dma variant first drains the engine and ends the offload. */
+/** A CPU copy into the pinned buffer: with fallbackDrainsDma it first drains the engine and ends the offload. */
 function cpuFallback(c: TcpDmaContext, b: TcpDmaBehaviour): void {
   if (dmaBound(c, b) && b.fallbackDrainsDma) {
     drain(c);

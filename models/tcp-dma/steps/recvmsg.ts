@@ -7,26 +7,29 @@
 import type { DmaDecision, TcpDmaContext } from '../context.js';
 import type { TcpDmaParams } from '../params.js';
 import type { TcpDmaBehaviour } from '../variants.js';
-import { dmaBound, processInReader, rcvEstablished } from './rcv-established.js';
-import { cpuWrite, dmaWrite, draft, issueAll } from './user-buffer.js';
+import { pinDecision, rcvlowatTarget } from './decision.js';
+import { dmaBound, processInReader, rcvEstablished, windowOpen } from './rcv-established.js';
+import { cpuWrite, dmaWrite, drain, draft, issueAll, reapCompleted } from './user-buffer.js';
 
-/** sock_rcvlowat: waitall ? len : min(sk_rcvlowat, len), at least 1 (include/net/sock.h). */
+/** sock_rcvlowat for this call. */
 export function sockRcvlowat(c: TcpDmaContext): number {
-  const r = c.read;
-  return (r.waitall ? r.len : Math.min(r.rcvlowat, r.len)) || 1;
+  return rcvlowatTarget(c.read.waitall, c.read.rcvlowat, c.read.len);
 }
 
 /** The pin decision, naming the first condition that fails (in the order tcp_recvmsg tests them). */
 export function dmaDecision(c: TcpDmaContext, target: number, b: TcpDmaBehaviour, p: TcpDmaParams): DmaDecision {
-  if (!b.netDma) return 'CONFIG_NET_DMA=n';
   // skb_peek_tail: available = TCP_SKB_CB(tail)->seq + tail->len - *seq
   const tail = c.queue[c.queue.length - 1];
-  const available = tail ? tail.seq + tail.len - c.copiedSeq : 0;
-  if (available >= target) return 'available>=target';
-  if (c.read.len <= p.copybreak) return 'len<=copybreak';
-  if (c.read.peek && b.peekExcludesDma) return 'MSG_PEEK';
-  if (c.read.lowLatency) return 'tcp_low_latency';
-  return 'pinned'; // dma_find_channel(DMA_MEMCPY) succeeds: the host has I/OAT
+  return pinDecision({
+    channel: b.netDma, // the model's host has a DMA_MEMCPY channel whenever NET_DMA is built in
+    available: tail ? tail.seq + tail.len - c.copiedSeq : 0,
+    target,
+    len: c.read.len,
+    copybreak: p.copybreak,
+    peek: c.read.peek,
+    peekExcludesDma: b.peekExcludesDma,
+    lowLatency: c.read.lowLatency,
+  });
 }
 
 export function recvmsgEntry(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {
@@ -58,7 +61,9 @@ export function copySkb(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams):
   const used = Math.min(skb.len - offset, c.len);
   let copiedEarly = false;
   if (dmaBound(c, b)) {
+    // Queued skbs passed tcp_checksum_complete_user (or the NIC) before queueing: the copy is of verified data.
     dmaWrite(c, seq, used, skb.seq, 'loop', true, p.ioatPendingLevel);
+    if (b.freeSkbsPeriodically) issueAll(c); // dma_async_memcpy_issue_pending after each copy (73852e8151b7)
     copiedEarly = offset + used === skb.len;
   } else {
     cpuWrite(c, seq, used);
@@ -102,8 +107,13 @@ function doPrequeue(c: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): void
   collectChunk(c);
 }
 
-/** After sk_wait_data or the release/lock cycle: ucopy.wakeup = 0, collect the chunk, run the prequeue if in order. */
+/**
+ * After sk_wait_data or the release/lock cycle: tcp_service_net_dma(sk, false)
+ * where 73852e8151b7 added it (free the skbs whose copies completed), ucopy.wakeup
+ * = 0, collect the chunk, run the prequeue if in order.
+ */
 function afterWait(c: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): void {
+  if (b.freeSkbsPeriodically && dmaBound(c, b)) reapCompleted(c);
   if (b.netDma) c.ucopyWakeup = null;
   collectChunk(c);
   if (c.ucopyTask && c.rcvNxt === c.copiedSeq && c.prequeue.length > 0) doPrequeue(c, b, p);
@@ -121,14 +131,14 @@ export type WaitOutcome = { ctx: TcpDmaContext; sleeps: boolean };
  */
 export function queueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): WaitOutcome {
   // Guards and the action ask for the same outcome: contexts are immutable, so remember it per context.
-  let memo = waits.get(c0);
-  if (!memo) waits.set(c0, (memo = new Map()));
+  let memo = queueEmptyMemo.get(c0);
+  if (!memo) queueEmptyMemo.set(c0, (memo = new Map()));
   let out = memo.get(b);
   if (!out) memo.set(b, (out = computeQueueEmpty(c0, b, p)));
   return out;
 }
 
-const waits = new WeakMap<TcpDmaContext, Map<TcpDmaBehaviour, WaitOutcome>>();
+const queueEmptyMemo = new WeakMap<TcpDmaContext, Map<TcpDmaBehaviour, WaitOutcome>>();
 
 function computeQueueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): WaitOutcome {
   const c = draft(c0);
@@ -137,12 +147,24 @@ function computeQueueEmpty(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParam
     doPrequeue(c, b, p);
     return { ctx: c, sleeps: false };
   }
-  const waits = c.copied < c.target;
+  if (dmaBound(c, b)) beforeWait(c, b, p);
+  const belowTarget = c.copied < c.target;
   c.woken = false; // prepare_to_wait: TASK_INTERRUPTIBLE
   processInReader(c, 'backlog', b, p);
-  if (waits && c.queue.length === 0 && !c.woken) return { ctx: c, sleeps: true };
+  if (belowTarget && c.queue.length === 0 && !c.woken) return { ctx: c, sleeps: true };
   afterWait(c, b, p);
   return { ctx: c, sleeps: false };
+}
+
+/**
+ * Just before release_sock or sk_wait_data: 2.6.32.2 does nothing with the
+ * channel here. 73852e8151b7 issues what is pending; 15c041759bfc first
+ * waits for every cookie, frees sk_async_wait_queue and sends the window
+ * update when the window is zero.
+ */
+function beforeWait(c: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): void {
+  if (b.flushOnZeroWindow && !windowOpen(c, p) && c.asyncWait.length > 0) drain(c);
+  else if (b.freeSkbsPeriodically) issueAll(c);
 }
 
 export function wakeUp(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaParams): TcpDmaContext {

@@ -101,6 +101,17 @@ export function completeHead(c: TcpDmaContext): void {
   }
 }
 
+/**
+ * tcp_service_net_dma(sk, false): issue, then free the skbs at the head of
+ * sk_async_wait_queue whose copies completed (no outstanding cookie reads them).
+ */
+export function reapCompleted(c: TcpDmaContext): void {
+  issueAll(c);
+  let n = 0;
+  while (n < c.asyncWait.length && !c.cookies.some((k) => k.skb === c.asyncWait[n].seq)) n++;
+  if (n > 0) c.asyncWait = c.asyncWait.slice(n);
+}
+
 /** tcp_service_net_dma(sk, true): issue, wait for the last cookie, purge sk_async_wait_queue. */
 export function drain(c: TcpDmaContext): void {
   issueAll(c);

@@ -6,6 +6,7 @@
  * done. Each step reports its name, the model's event for the same step.
  */
 import type { TcpDmaBehaviour } from '../../../models/tcp-dma/variants.js';
+import { pinDecision, rcvlowatTarget } from '../../../models/tcp-dma/steps/decision.js';
 import type { TcpSocket } from './socket.js';
 import type { UserBuffer } from './user-memory.js';
 
@@ -49,11 +50,19 @@ export class Reader {
     this.len = req.len;
     this.start = sk.copiedSeq;
     this.peekSeq = sk.copiedSeq;
-    this.target = (req.waitall ? req.len : Math.min(req.rcvlowat, req.len)) || 1;
+    this.target = rcvlowatTarget(req.waitall, req.rcvlowat, req.len);
     const tail = sk.receiveQueue[sk.receiveQueue.length - 1];
-    const available = tail ? tail.seq + tail.data.length - sk.copiedSeq : 0;
-    this.pinned =
-      b.netDma && available < this.target && req.len > sk.cfg.copybreak && !(req.peek && b.peekExcludesDma) && !req.lowLatency;
+    const decision = pinDecision({
+      channel: b.netDma,
+      available: tail ? tail.seq + tail.data.length - sk.copiedSeq : 0,
+      target: this.target,
+      len: req.len,
+      copybreak: sk.cfg.copybreak,
+      peek: req.peek,
+      peekExcludesDma: b.peekExcludesDma,
+      lowLatency: req.lowLatency,
+    });
+    this.pinned = decision === 'pinned';
     if (this.pinned) sk.ucopy.pinned = buffer.pin().slice(0, Math.ceil(req.len / sk.cfg.pageBytes));
   }
 
@@ -112,6 +121,7 @@ export class Reader {
       const cookie = sk.dmaCopyToIovec(chan, skb.data.subarray(offset, offset + used));
       sk.ucopy.dmaCookie = cookie;
       skb.dmaCookie = cookie;
+      if (this.b.freeSkbsPeriodically) chan.issuePending(); // 73852e8151b7
       copiedEarly = offset + used === skb.data.length;
     } else {
       sk.cpuCopyToIovec(skb.data.subarray(offset, offset + used));
@@ -136,6 +146,7 @@ export class Reader {
 
   private afterWait(): void {
     const sk = this.sk;
+    if (this.b.freeSkbsPeriodically) sk.reapCompleted(); // tcp_service_net_dma(sk, false)
     if (this.b.netDma) sk.ucopy.wakeup = false;
     this.collectChunk();
     if (this.userRecv && sk.rcvNxt === sk.copiedSeq && sk.prequeue.length > 0) {
@@ -158,6 +169,12 @@ export class Reader {
       sk.processAsOwner('prequeue');
       this.collectChunk();
       return;
+    }
+    const chan = sk.ucopy.dmaChan;
+    if (chan) {
+      // 15c041759bfc: with a zero window, drain and free sk_async_wait_queue first; 73852e8151b7: issue what is pending.
+      if (this.b.flushOnZeroWindow && !sk.windowOpen() && sk.asyncWaitQueue.length > 0) sk.drainDma();
+      else if (this.b.freeSkbsPeriodically) chan.issuePending();
     }
     const waits = this.copied < this.target;
     sk.woken = false;

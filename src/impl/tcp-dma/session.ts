@@ -49,10 +49,17 @@ export class Session {
     this.buffer = new UserBuffer(this.mem, bufferBytes);
   }
 
-  /** The next segment of the stream reaches tcp_v4_rcv. */
-  arrive(len: number, psh: boolean, csumVerified: boolean): void {
-    this.sk.receive(makeSegment(this.sent, len, psh, csumVerified));
-    this.sent += len;
+  /**
+   * The next segment of the stream reaches tcp_v4_rcv, if the receive window
+   * lets the sender send it (false: held back). After a checksum drop the
+   * sender goes back to what the receiver holds.
+   */
+  arrive(len: number, psh: boolean, csumVerified: boolean, corrupt = false): boolean {
+    this.sent = this.sk.nextExpected();
+    if (!this.sk.windowOpen()) return false;
+    this.sk.receive(makeSegment(this.sent, len, psh, csumVerified, corrupt));
+    this.sent = this.sk.nextExpected();
+    return true;
   }
 
   startRead(req: ReadRequest): void {
@@ -87,6 +94,27 @@ export class Session {
   /** Run the reader until it blocks or returns. */
   runReader(limit = 10_000): void {
     for (let i = 0; i < limit && this.reader && this.reader.next() !== null; i++) this.step();
+  }
+
+  /**
+   * The kernel and a fair sender run, in turns, until the read in progress
+   * returns or nothing can move: the reader takes a step when it can, the
+   * engine completes what was issued, and the sender sends a verified MSS
+   * segment (PSH every fourth) while the window is open. Returns false if a
+   * read is still pending when nothing can move (or after `limit` turns).
+   */
+  settle(mss = 1448, limit = 20_000): boolean {
+    for (let turn = 0; this.reader && turn < limit; turn++) {
+      let moved = false;
+      if (this.reader.next() !== null) {
+        this.step();
+        moved = true;
+      }
+      if (this.reader && this.completeDma()) moved = true;
+      if (this.reader && this.arrive(mss, turn % 4 === 3, true)) moved = true;
+      if (!moved || this.sk.overrun > 0) return false; // stuck, or already writing past the buffer
+    }
+    return this.reader === null;
   }
 
   completeDma(): boolean {

@@ -53,8 +53,10 @@ export class TcpSocket {
   overrun = 0;
   /** Skbs freed while a DMA copy reading them was outstanding. */
   freedUnderDma = 0;
+  /** Segments discarded for a bad checksum (tcp_checksum_complete_user, skb_copy_and_csum_datagram_iovec). */
+  csumDrops = 0;
   ucopy: Ucopy = { task: false, len: 0, wakeup: false, iov: 0, pinned: null, dmaChan: null, dmaCookie: 0 };
-  /** The offload was ended for this call after a drained CPU fallback (net-dma's fix). */
+  /** The offload was ended for this call after a drained CPU fallback (fallbackDrainsDma). */
   dmaAbandoned = false;
   buffer: UserBuffer | null = null;
   /** iov_len of the current call: copies past it are overruns. */
@@ -108,6 +110,24 @@ export class TcpSocket {
     return cookie;
   }
 
+  /**
+   * The receive window is open while charged memory plus what waits on the
+   * backlog and prequeue is below sk_rcvbuf (the model's windowOpen, in bytes).
+   */
+  windowOpen(): boolean {
+    let inflight = 0;
+    for (const s of this.backlog) inflight += this.cfg.truesize(s.data.length);
+    for (const s of this.prequeue) inflight += this.cfg.truesize(s.data.length);
+    return this.rmemAlloc + inflight < this.cfg.rcvbuf;
+  }
+
+  /** The sequence number the sender sends next: what the receiver accepted or holds to process (go-back-N after a drop). */
+  nextExpected(): number {
+    let end = this.rcvNxt;
+    for (const s of [...this.prequeue, ...this.backlog]) if (s.seq === end) end += s.data.length;
+    return end;
+  }
+
   rmemCharge(skb: Skb): void {
     if (skb.charged) this.rmemAlloc += this.cfg.truesize(skb.data.length);
   }
@@ -115,6 +135,16 @@ export class TcpSocket {
   freeSkb(skb: Skb): void {
     if (skb.charged) this.rmemAlloc -= this.cfg.truesize(skb.data.length);
     if (skb.dmaCookie && !this.channel.isComplete(skb.dmaCookie)) this.freedUnderDma++;
+  }
+
+  /** tcp_service_net_dma(sk, false) (73852e8151b7): issue, and free the head skbs whose copies completed. */
+  reapCompleted(): void {
+    const chan = this.ucopy.dmaChan;
+    if (!chan) return;
+    chan.issuePending();
+    while (this.asyncWaitQueue.length > 0 && chan.isComplete(this.asyncWaitQueue[0].dmaCookie)) {
+      this.freeSkb(this.asyncWaitQueue.shift()!);
+    }
   }
 
   /** tcp_service_net_dma(sk, true): issue, wait for the last cookie, purge sk_async_wait_queue. */
@@ -132,7 +162,7 @@ export class TcpSocket {
   private tryEarlyCopy(seg: Segment): boolean {
     if (this.ucopy.wakeup) return false;
     const chan = this.bindChannel();
-    if (chan && seg.csumVerified) {
+    if (chan && (seg.csumVerified || !this.behaviour.earlyCopyNeedsVerifiedCsum)) {
       const cookie = this.dmaCopyToIovec(chan, seg.data);
       this.ucopy.dmaCookie = cookie;
       this.ucopy.len -= seg.data.length;
@@ -151,9 +181,16 @@ export class TcpSocket {
     return false;
   }
 
-  /** The fast path of tcp_rcv_established for an in-order data segment; `current`: run by the reader as owner. */
+  /**
+   * The fast path of tcp_rcv_established for an in-order data segment;
+   * `current`: run by the reader as owner. A segment out of order (after a
+   * dropped one) or failing its checksum is discarded, and the sender goes
+   * back to rcv_nxt.
+   */
   rcvEstablished(seg: Segment, current: boolean): void {
     const n = seg.data.length;
+    if (seg.seq !== this.rcvNxt) return; // behind a discarded segment: the receiver drops it, the sender retransmits
+    const csumBad = () => !seg.csumVerified && internetChecksum(seg.data) !== seg.csum;
     const fits = n <= this.ucopy.len;
     const bound = this.ucopy.pinned !== null && !this.dmaAbandoned && this.behaviour.netDma;
     let copiedEarly = false;
@@ -161,8 +198,11 @@ export class TcpSocket {
     if (this.copiedSeq === this.rcvNxt && (fits || (bound && !this.behaviour.earlyCopyBoundedByUcopyLen))) {
       if (bound) copiedEarly = this.tryEarlyCopy(seg);
       if (!copiedEarly && current && this.ucopy.task && this.ownedByUser && fits) {
-        // tcp_copy_to_iovec: skb_copy_and_csum_datagram_iovec when the NIC did not verify.
-        if (!seg.csumVerified && internetChecksum(seg.data) !== seg.csum) throw new Error(`bad checksum at ${seg.seq}`);
+        // tcp_copy_to_iovec: skb_copy_and_csum_datagram_iovec when the NIC did not verify; csum_error discards.
+        if (csumBad()) {
+          this.csumDrops++;
+          return;
+        }
         if (bound && this.behaviour.fallbackDrainsDma) {
           this.drainDma();
           this.dmaAbandoned = true;
@@ -175,11 +215,15 @@ export class TcpSocket {
         eaten = true;
       }
     }
+    if (!copiedEarly && !eaten && csumBad()) {
+      // tcp_checksum_complete_user fails: csum_error, the segment is discarded before rcv_nxt moves.
+      this.csumDrops++;
+      return;
+    }
     this.rcvNxt += n;
     if (copiedEarly) {
       this.asyncWaitQueue.push({ seq: seg.seq, data: seg.data, charged: false, dmaCookie: this.ucopy.dmaCookie });
     } else if (!eaten) {
-      if (!seg.csumVerified && internetChecksum(seg.data) !== seg.csum) throw new Error(`bad checksum at ${seg.seq}`);
       const skb: Skb = { seq: seg.seq, data: seg.data, charged: true, dmaCookie: 0 };
       this.receiveQueue.push(skb);
       this.rmemCharge(skb);

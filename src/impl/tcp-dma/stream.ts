@@ -29,7 +29,15 @@ export function streamBytes(offset: number, n: number): Uint8Array {
   return out;
 }
 
-export function makeSegment(seq: number, len: number, psh: boolean, csumVerified: boolean): Segment {
+/**
+ * A segment as it reaches tcp_v4_rcv. `corrupt`: a bit flipped on the way,
+ * after the sender computed its checksum; only a segment the NIC did not
+ * verify can arrive corrupt (a NIC that verifies drops a bad frame).
+ */
+export function makeSegment(seq: number, len: number, psh: boolean, csumVerified: boolean, corrupt = false): Segment {
+  if (corrupt && csumVerified) throw new RangeError('a segment the NIC verified cannot arrive corrupt');
   const data = streamBytes(seq, len);
-  return { seq, data, psh, csumVerified, csum: internetChecksum(data) };
+  const csum = internetChecksum(data);
+  if (corrupt) data[len >> 1] ^= 0x10;
+  return { seq, data, psh, csumVerified, csum };
 }

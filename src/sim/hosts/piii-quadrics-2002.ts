@@ -51,13 +51,17 @@ export const piiiPath: RecvPathCosts = {
   pinPageNs: 500,
   unpinPageNs: 500,
   syscallNs: 1500,
-  dmaReapNs: 1000,
+  dmaIrqNs: 0,
+  dmaReapDescNs: 0,
+  dmaLinkNs: 0,
   pageBytes: 4096,
   sources: {
-    pinPageNs: 'not used by 2.4 (no NET_DMA); an estimate for the counterfactual offload only',
-    unpinPageNs: 'as pinPageNs',
+    pinPageNs: 'not used: 2.4 has no NET_DMA and this host no copy engine (the pin and DMA figures are never read)',
+    unpinPageNs: 'not used (see pinPageNs)',
     syscallNs: 'int 0x80 entry and exit on a PIII plus fd lookup and socket locking: ~1,500 cycles',
-    dmaReapNs: 'as pinPageNs',
+    dmaIrqNs: 'not used (see pinPageNs)',
+    dmaReapDescNs: 'not used (see pinPageNs)',
+    dmaLinkNs: 'not used (see pinPageNs)',
   },
 };
 

@@ -4,12 +4,13 @@
  * symbol (it copies with copy_user_generic), so the receiver was a PowerPC,
  * most likely an embedded SoC whose memcpy DMA engine serves NET_DMA
  * (fsldma on Freescale MPC85xx, in 2.6.32.2's drivers/dma). Modelled: an
- * e500v2 core at 1.33 GHz (MPC8548E class), DDR2-667, eTSEC GbE with receive
- * checksum offload, the Elo DMA controller, Linux 2.6.32. Estimates from the
- * hardware, not fitted to the seed's figures.
+ * e500v2 core at 1.33 GHz (MPC8548E class), DDR2-667, eTSEC GbE (gianfar)
+ * with receive checksum offload, the Elo DMA controller, Linux 2.6.32.
+ * Estimates from the hardware and the 2.6.32.2 sources, not fitted to the
+ * seed's figures.
  */
 import type { DmaEngineCosts, HostCosts, LinkCosts } from '../cost-model.js';
-import type { HostProfile, RecvPathCosts } from '../tcp-dma/costs.js';
+import type { EngineRules, HostProfile, ReceiveBuffers, RecvPathCosts } from '../tcp-dma/costs.js';
 import { gigabitEthernet } from './xeon-x5550-ioat.js';
 
 export const e500: HostCosts = {
@@ -46,28 +47,73 @@ export const fsldma: DmaEngineCosts = {
   name: 'fsldma',
   setupNs: 1500,
   bytesPerNs: 1,
-  completionNs: 5000,
+  completionNs: 500,
   source:
-    'setup: fsl_dma_prep_memcpy takes a link descriptor from a dma_pool, fills it and chains it; tx_submit under a spinlock; dma_memcpy_to_iovec\'s ' +
-    'page walk: ~2,000 cycles. bandwidth: the Elo engine moves ~1 GB/s DRAM to DRAM. completion: end-of-segment interrupt, then the cleanup tasklet ' +
-    'makes the cookie visible: ~5 us',
+    'setup (CPU, per descriptor): fsl_dma_prep_memcpy takes a link descriptor from a dma_pool, fills it and chains it; tx_submit under a spinlock; ' +
+    'dma_memcpy_to_iovec\'s page walk: ~2,000 cycles. bandwidth: the Elo engine moves ~1 GB/s DRAM to DRAM. completion: from the end of a link ' +
+    'to the MPIC delivering the end-of-segment interrupt to the core, ~0.5 us; the handler\'s own cost is dmaIrqNs below',
+};
+
+export const fsldmaRules: EngineRules = {
+  followsAppended: true,
+  pendingLevel: Infinity,
+  copybreak: 4096,
+  sources: {
+    followsAppended:
+      'fsl_dma_tx_submit only appends to ld_queue (append_ld_queue links the new descriptor into the chain); a running engine follows the ' +
+      'link, an idle one starts only in fsl_chan_xfer_ld_queue, from issue_pending or the end-of-links interrupt (drivers/dma/fsldma.c @2.6.32.2)',
+    pendingLevel: 'fsldma issues nothing by itself: 2.6.32.2\'s tcp_recvmsg calls issue_pending only at its exit, so every copy of a read runs then',
+    copybreak: 'fsldma does not set it: NET_DMA_DEFAULT_COPYBREAK 4096 (net/core/user_dma.c)',
+  },
 };
 
 export const e500Path: RecvPathCosts = {
   pinPageNs: 250,
   unpinPageNs: 300,
   syscallNs: 2000,
-  dmaReapNs: 3500,
+  dmaIrqNs: 2000,
+  dmaReapDescNs: 400,
+  dmaLinkNs: 300,
   pageBytes: 4096,
   sources: {
     pinPageNs: 'get_user_pages per page (page-table walk in software on e500, get_page): ~330 cycles',
     unpinPageNs: 'set_page_dirty_lock and page_cache_release: ~400 cycles',
     syscallNs: 'recv() entry and exit (sc, register save), fd lookup, lock_sock/release_sock: ~2,600 cycles',
-    dmaReapNs:
-      'fsldma (drivers/dma/fsldma.c @2.6.32.2) sets End-of-segment interrupt enable on every appended link (append_ld_queue), so each descriptor ' +
-      'raises an interrupt: exception entry and exit (~1 us), get_sr/set_sr/get_cdar uncached CCSR accesses (~0.6 us), tasklet_schedule, then ' +
-      'dma_do_tasklet walks ld_queue and dma_pool_free (~1.5 us): ~3.5 us per descriptor',
+    dmaIrqNs:
+      'per interrupt, whatever it reaps: fsldma sets end-of-segment interrupt enable on every appended link (append_ld_queue), but links that ' +
+      'finish before the handler runs share one interrupt (the status bits are sticky; the handler reads the current descriptor). Exception ' +
+      'entry and exit with the MPIC acknowledge and EOI (~0.6 us), fsl_dma_do_interrupt\'s uncached CCSR accesses: GSR, SR read and write, CDAR ' +
+      'for the completed cookie (~4 x 150 ns), tasklet_schedule and the tasklet\'s run with its spinlock (~0.8 us): ~2 us',
+    dmaReapDescNs:
+      'per descriptor in fsl_chan_ld_cleanup: dma_async_is_complete, list_del, dma_pool_free under the pool lock, a miss on the descriptor: ~500 cycles',
+    dmaLinkNs: 'the engine fetches and decodes the 32-byte link descriptor from DRAM before each transfer: ~0.3 us',
   },
 };
 
-export const e500FsldmaHost: HostProfile = { host: e500, link: gigabitEthernet as LinkCosts, dma: fsldma, path: e500Path };
+export const e500Buffers: ReceiveBuffers = {
+  ramBytes: 512 * 1024 * 1024,
+  skbStructBytes: 184,
+  rxAllocBytes: 1536 + 64,
+  cacheLineBytes: 32,
+  sources: {
+    ramBytes:
+      'an MPC85xx board with 512 MB of DDR2: sk_init then sets sysctl_rmem_max = 131071, which makes iperf -w 250K a 262142-byte sk_rcvbuf, the ' +
+      '"256 KByte" the seed reports as its buffer (with less than 512 MB it would be about 2 x 110 KB)',
+    skbStructBytes:
+      'sizeof(struct sk_buff) on 32-bit PowerPC in 2.6.32 with NET_DMA, conntrack, XFRM and NET_SCHED: 184 bytes (pointers 4, ktime_t 8, cb[48]; ' +
+      'counted from include/linux/skbuff.h @2.6.32.2)',
+    rxAllocBytes:
+      'gianfar: gfar_new_skb asks netdev_alloc_skb for rx_buffer_size + RXBUF_ALIGNMENT = 1536 + 64 (DEFAULT_RX_BUFFER_SIZE, and gfar_change_mtu\'s ' +
+      'rounding of 1500 + 14 + 8 (FCB) + 2 up to 512 gives 1536 too; drivers/net/gianfar.c @2.6.32.2)',
+    cacheLineBytes: 'SMP_CACHE_BYTES = L1_CACHE_BYTES = 32 on e500 (arch/powerpc/include/asm/cache.h, CONFIG_PPC32)',
+  },
+};
+
+export const e500FsldmaHost: HostProfile = {
+  host: e500,
+  link: gigabitEthernet as LinkCosts,
+  dma: fsldma,
+  engine: fsldmaRules,
+  path: e500Path,
+  buffers: e500Buffers,
+};

@@ -6,7 +6,7 @@
  * Every figure is an estimate from the hardware, not fitted to a result.
  */
 import type { DmaEngineCosts, HostCosts, LinkCosts } from '../cost-model.js';
-import type { HostProfile, RecvPathCosts } from '../tcp-dma/costs.js';
+import type { EngineRules, HostProfile, ReceiveBuffers, RecvPathCosts } from '../tcp-dma/costs.js';
 
 export const xeonX5550: HostCosts = {
   name: 'xeon-x5550-ioat',
@@ -47,25 +47,57 @@ export const ioatV3: DmaEngineCosts = {
   name: 'ioat3',
   setupNs: 600,
   bytesPerNs: 2,
-  completionNs: 2000,
+  completionNs: 1000,
   source:
     'setup: dma_map_page of source and destination, ioat2_alloc_and_lock (spinlock, ring slot), filling a 64-byte descriptor, tx_submit (~1,600 cycles). ' +
-    'bandwidth: one channel copies DRAM to DRAM through the IOH, about 2 GB/s. completion: the engine fetches the descriptor over the IOH (~1 us) and ' +
-    'the completion write-back is seen by the next poll (~1 us)',
+    'bandwidth: one channel copies DRAM to DRAM through the IOH, about 2 GB/s. completion: the completion write-back crosses the IOH and is seen by ' +
+    'the next poll (~1 us); the descriptor fetch is dmaLinkNs in the host\'s path costs',
+};
+
+export const ioatRules: EngineRules = {
+  followsAppended: false,
+  pendingLevel: 4,
+  copybreak: 262144,
+  sources: {
+    followsAppended: 'the ioat2/3 engine runs descriptors up to the count written by __ioat2_issue_pending (drivers/dma/ioat/dma_v2.c @2.6.32.2)',
+    pendingLevel: 'ioat2_update_pending issues once more than ioat_pending_level = 4 descriptors wait (drivers/dma/ioat/dma.c, dma_v2.c @2.6.32.2)',
+    copybreak: 'ioat3 probe: ioat_set_tcp_copy_break(262144) (drivers/dma/ioat/dma_v3.c @2.6.32.2)',
+  },
 };
 
 export const xeonPath: RecvPathCosts = {
   pinPageNs: 80,
   unpinPageNs: 100,
   syscallNs: 400,
-  dmaReapNs: 250,
+  dmaIrqNs: 0,
+  dmaReapDescNs: 250,
+  dmaLinkNs: 100,
   pageBytes: 4096,
   sources: {
     pinPageNs: 'get_user_pages on a resident anonymous page: follow_page plus an atomic get_page, ~200 cycles',
     unpinPageNs: 'set_page_dirty_lock (lock_page, set_page_dirty, unlock_page) plus page_cache_release, ~250 cycles',
     syscallNs: 'recv() entry and exit, sockfd_lookup, lock_sock/release_sock: ~1,000 cycles',
-    dmaReapNs: 'ioat2_cleanup: read the completion write-back (a miss), dma_unmap_page twice, advance the ring: ~650 cycles per descriptor',
+    dmaIrqNs:
+      'none: NET_DMA prepares its copies with DMA_CTRL_ACK only (no DMA_PREP_INTERRUPT, net/core/user_dma.c, drivers/dma/iovlock.c), and the ' +
+      'ioat driver finds completions by polling the completion write-back',
+    dmaReapDescNs: 'ioat2_cleanup: read the completion write-back (a miss), dma_unmap_page twice, advance the ring: ~650 cycles per descriptor',
+    dmaLinkNs: 'the engine fetches the 64-byte descriptor over the IOH before each transfer: ~0.1 us when it streams',
   },
 };
 
-export const xeonIoatHost: HostProfile = { host: xeonX5550, link: gigabitEthernet, dma: ioatV3, path: xeonPath };
+export const xeonBuffers: ReceiveBuffers = {
+  ramBytes: 12 * 1024 * 1024 * 1024,
+  skbStructBytes: 232,
+  rxAllocBytes: 1522,
+  cacheLineBytes: 64,
+  sources: {
+    ramBytes: 'a 2009 two-socket server with 12 GB: sysctl_rmem_max = 131071 (sk_init, at least 131072 pages)',
+    skbStructBytes: 'sizeof(struct sk_buff) on x86_64 in 2.6.32 with NET_DMA and conntrack: ~232 bytes (8-byte pointers)',
+    rxAllocBytes:
+      'igb: rx_buffer_len = MAXIMUM_ETHERNET_VLAN_SIZE = 1522 at a 1500 MTU, no packet split below jumbo MTUs; netdev_alloc_skb(bufsz + NET_IP_ALIGN), ' +
+      'NET_IP_ALIGN 0 on x86 (drivers/net/igb/igb_main.c @2.6.32.2)',
+    cacheLineBytes: 'SMP_CACHE_BYTES = 64 on x86_64 (CONFIG_X86_L1_CACHE_SHIFT 6)',
+  },
+};
+
+export const xeonIoatHost: HostProfile = { host: xeonX5550, link: gigabitEthernet, dma: ioatV3, engine: ioatRules, path: xeonPath, buffers: xeonBuffers };

@@ -1,7 +1,7 @@
 /**
- * What the receive copy path costs beyond the shared HostCosts: pinning the
- * user buffer, the recv system call, and reaping a DMA descriptor. A host
- * profile bundles these with its HostCosts, its link and its copy engine.
+ * What the receive copy path costs beyond the shared HostCosts, and the
+ * host facts the kernel's buffer rules read. A host profile bundles these
+ * with its HostCosts, its link and its copy engine.
  */
 import type { DmaEngineCosts, HostCosts, LinkCosts } from '../cost-model.js';
 
@@ -12,9 +12,37 @@ export interface RecvPathCosts {
   readonly unpinPageNs: number;
   /** One recv() system call: entry, fd lookup, lock_sock/release_sock, exit, ns. */
   readonly syscallNs: number;
-  /** CPU time to reap one completed descriptor (cleanup, dma_unmap, cookie bookkeeping), ns. */
-  readonly dmaReapNs: number;
+  /** One completion interrupt and its tasklet run, whatever it reaps (0: the engine is polled, no interrupt), ns. */
+  readonly dmaIrqNs: number;
+  /** Reaping one completed descriptor: list walk, descriptor free, cookie bookkeeping, ns. */
+  readonly dmaReapDescNs: number;
+  /** The engine's own time per descriptor beyond the bytes: fetching and decoding the link descriptor, ns. */
+  readonly dmaLinkNs: number;
   readonly pageBytes: number;
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+/** The facts net/core/sock.c and the NIC driver turn into sk_rcvbuf and skb->truesize. */
+export interface ReceiveBuffers {
+  /** totalram_pages * PAGE_SIZE: sk_init picks sysctl_rmem_max by it. */
+  readonly ramBytes: number;
+  /** sizeof(struct sk_buff) for the host's word size and kernel configuration. */
+  readonly skbStructBytes: number;
+  /** The length the driver asks netdev_alloc_skb for, per receive buffer. */
+  readonly rxAllocBytes: number;
+  /** SMP_CACHE_BYTES: SKB_DATA_ALIGN rounds to it. */
+  readonly cacheLineBytes: number;
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+/** How the DMA driver starts the engine and reports completions (drivers/dma/*.c @2.6.32.2). */
+export interface EngineRules {
+  /** The running engine follows descriptors appended to its chain (fsldma's link list); ioat runs only what was issued. */
+  readonly followsAppended: boolean;
+  /** tx_submit issues by itself once more than this many wait (ioat2_update_pending); Infinity: only issue_pending starts it. */
+  readonly pendingLevel: number;
+  /** sysctl_tcp_dma_copybreak as the driver leaves it. */
+  readonly copybreak: number;
   readonly sources: Readonly<Record<string, string>>;
 }
 
@@ -22,5 +50,7 @@ export interface HostProfile {
   readonly host: HostCosts;
   readonly link: LinkCosts;
   readonly dma?: DmaEngineCosts;
+  readonly engine?: EngineRules;
   readonly path: RecvPathCosts;
+  readonly buffers?: ReceiveBuffers;
 }

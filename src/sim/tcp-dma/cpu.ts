@@ -3,7 +3,9 @@
  * early copy, DMA completion interrupts) preempts process-context work (the
  * reader's system calls, copies, pinning, spinning) and the preempted job
  * resumes where it stopped, as on a kernel without threaded interrupts.
- * Busy time is kept per category, like src/sim/server.ts, for CPU shares.
+ * Busy time is counted as it is spent, per category (like
+ * src/sim/server.ts), so CPU shares and utilisation cover exactly the
+ * measured interval.
  */
 import type { EventQueue } from '../event-queue.js';
 
@@ -11,6 +13,7 @@ export type Priority = 'softirq' | 'process';
 
 interface Job {
   remaining: number;
+  readonly category: string;
   readonly done?: () => void;
 }
 
@@ -25,17 +28,22 @@ export class PriorityCpu {
 
   submit(prio: Priority, costNs: number, category: string, done?: () => void): void {
     if (!(costNs >= 0)) throw new Error(`cpu: negative or NaN cost ${costNs}`);
-    this.busyNs += costNs;
-    this.byCategory.set(category, (this.byCategory.get(category) ?? 0) + costNs);
-    const job: Job = { remaining: costNs, done };
+    const job: Job = { remaining: costNs, category, done };
     const r = this.running;
     if (r && r.prio === 'process' && prio === 'softirq') {
-      r.job.remaining -= this.q.now - r.startedAt;
+      this.spend(r.job, this.q.now - r.startedAt);
       this.queues.process.unshift(r.job);
       this.running = null;
     }
     this.queues[prio].push(job);
     if (!this.running) this.next();
+  }
+
+  /** Time spent on `job`, counted now (so a measurement can start and stop between jobs). */
+  private spend(job: Job, ns: number): void {
+    job.remaining -= ns;
+    this.busyNs += ns;
+    this.byCategory.set(job.category, (this.byCategory.get(job.category) ?? 0) + ns);
   }
 
   private next(): void {
@@ -47,8 +55,10 @@ export class PriorityCpu {
     this.q.at(this.q.now + Math.max(0, job.remaining), () => {
       if (this.running?.token !== token) return; // preempted meanwhile
       this.running = null;
+      this.spend(job, job.remaining);
       job.done?.();
-      this.next();
+      // done() may have submitted work, which starts at once on an idle core: start nothing twice.
+      if (!this.running) this.next();
     });
   }
 }

@@ -29,38 +29,83 @@ const types = (t: Trace) => t.steps.map((s) => s.event.type);
 const lastContext = (t: Trace) => t.steps[t.steps.length - 1].state.context as Record<string, any>;
 const segments = (t: Trace) => t.steps.map((s) => s.event as EventObject & { csum?: string; psh?: boolean }).filter((e) => e.type === 'SEGMENT_ARRIVES');
 
+/** Replays a trace's events on another variant (same read), returning the final context. */
+function replayOn(variant: string, t: Trace): Record<string, any> {
+  const v = spec.variants.find((x) => x.name === variant)!;
+  const instance = spec.instantiate(checkParams(spec.params), v.behaviour);
+  const succ = new XStateSuccessors(instance);
+  const sorted = (o: unknown) => JSON.stringify(Object.entries(o as object).sort());
+  const start = instance.inputs.findIndex((i) => sorted(i) === sorted(t.input));
+  expect(start).toBeGreaterThanOrEqual(0);
+  let s = succ.initial()[start];
+  for (const step of t.steps) s = succ.step(s, step.event);
+  return s.context as Record<string, any>;
+}
+
+describe('tcp-dma: the zero-window hang of 2.6.32.2 and its two fixes', () => {
+  test('net-dma-2.6.32.2: a read whose target sk_rcvbuf cannot hold charged sleeps for good (lasso of 4, stuttering)', () => {
+    const t = traceOf('net-dma-2.6.32.2', 'blockingReadReturns');
+    expect(types(t)).toEqual(['SEGMENT_ARRIVES', 'RECVMSG', 'COPY_SKB', 'SK_WAIT_DATA']);
+    expect(t.loop?.stutter).toBe(true);
+    const c = lastContext(t);
+    expect(t.steps.at(-1)!.state.value).toBe('sleeping');
+    expect(c.decision).toBe('pinned');
+    expect(c.copied).toBeLessThan(c.target);
+    // The DMA-copied skb waits on sk_async_wait_queue, still charged, and its descriptor was never issued.
+    expect(c.asyncWait).toEqual([{ seq: 0, len: 2, charged: true }]);
+    expect(c.cookies.map((k: { issued: boolean }) => k.issued)).toEqual([false]);
+  });
+
+  test('net-dma-2.6.32.2: the same lasso leaves its descriptor unissued forever', () => {
+    expect(types(traceOf('net-dma-2.6.32.2', 'everyCookieCompletes'))).toEqual(['SEGMENT_ARRIVES', 'RECVMSG', 'COPY_SKB', 'SK_WAIT_DATA']);
+  });
+
+  test('net-dma-free-skbs-periodically: the copy completes, but nobody wakes the reader to free its skb (lasso of 5)', () => {
+    const t = traceOf('net-dma-free-skbs-periodically', 'blockingReadReturns');
+    expect(types(t)).toEqual(['SEGMENT_ARRIVES', 'RECVMSG', 'COPY_SKB', 'SK_WAIT_DATA', 'DMA_COMPLETE']);
+    expect(t.loop?.stutter).toBe(true);
+    const c = lastContext(t);
+    expect(c.cookies).toEqual([]);
+    expect(c.asyncWait).toEqual([{ seq: 0, len: 2, charged: true }]);
+  });
+
+  test('net-dma-flush-on-zero-window: before sleeping with a zero window it drains the engine and frees the skb', () => {
+    const hang = traceOf('net-dma-2.6.32.2', 'blockingReadReturns');
+    const c = replayOn('net-dma-flush-on-zero-window', hang);
+    expect(c.asyncWait).toEqual([]);
+    expect(c.cookies).toEqual([]);
+    expect(c.ubuf.slice(0, 2)).toEqual(['0:dma', '1:dma']);
+  });
+});
+
 describe('tcp-dma: the stories the counterexamples tell', () => {
-  test('stale-mapping: after a fork, the CPU fallback takes a copy-on-write fault on the page DMA is still writing (5 steps)', () => {
-    const t = traceOf('stale-mapping', 'userBufferHoldsTheStream');
-    expect(t.steps).toHaveLength(5);
-    expect(types(t)[0]).toBe('RECVMSG');
-    expect(types(t)).toContain('FORK');
-    expect(types(t).at(-1)).toBe('SK_WAIT_DATA');
+  test('net-dma-2.6.32.2: after a fork, the CPU fallback takes a copy-on-write fault on the page DMA is still writing (5 steps)', () => {
+    const t = traceOf('net-dma-2.6.32.2', 'userBufferHoldsTheStream');
+    expect(types(t)).toEqual(['RECVMSG', 'FORK', 'SEGMENT_ARRIVES', 'SEGMENT_ARRIVES', 'SK_WAIT_DATA']);
     expect(segments(t).map((e) => e.csum)).toEqual(['verified', 'unverified']);
     const c = lastContext(t);
-    // The early copy's byte went to the pinned frame; the fallback's write moved the page to a fresh one.
+    // The early copy's bytes went to the pinned frame; the fallback's write moved the page to a fresh one.
     expect(c.ubuf.slice(0, 2)).toEqual(['0:lost', '1:cpu']);
     expect(c.remapped[0]).toBe(true);
     expect(c.cookies).toHaveLength(1);
   });
 
-  test('net-dma: the same events with the fallback draining first keep every byte, and end the offload', () => {
-    const bad = traceOf('stale-mapping', 'userBufferHoldsTheStream');
-    const variant = spec.variants.find((v) => v.name === 'net-dma')!;
-    const instance = spec.instantiate(checkParams(spec.params), variant.behaviour);
-    const succ = new XStateSuccessors(instance);
-    const sorted = (o: unknown) => JSON.stringify(Object.entries(o as object).sort());
-    const start = instance.inputs.findIndex((i) => sorted(i) === sorted(bad.input));
-    expect(start).toBeGreaterThanOrEqual(0);
-    let s = succ.initial()[start];
-    for (const step of bad.steps) s = succ.step(s, step.event);
-    const c = s.context as Record<string, any>;
+  test('the stale mapping outlives both zero-window fixes (5 steps each)', () => {
+    for (const v of ['net-dma-free-skbs-periodically', 'net-dma-flush-on-zero-window']) {
+      const t = traceOf(v, 'userBufferHoldsTheStream');
+      expect(types(t), v).toEqual(['RECVMSG', 'FORK', 'SEGMENT_ARRIVES', 'SEGMENT_ARRIVES', 'SK_WAIT_DATA']);
+      expect(lastContext(t).ubuf.slice(0, 2)).toEqual(['0:lost', '1:cpu']);
+    }
+  });
+
+  test('net-dma-drain-on-fallback: the same events with the fallback draining first keep every byte, and end the offload', () => {
+    const c = replayOn('net-dma-drain-on-fallback', traceOf('net-dma-flush-on-zero-window', 'userBufferHoldsTheStream'));
     expect(c.ubuf.slice(0, 2)).toEqual(['0:dma', '1:cpu']);
     expect(c.abandoned).toBe(true);
     expect(c.cookies).toEqual([]);
   });
 
-  test('return-before-cookies: the call returns with its descriptor never issued and the skb freed (5 steps)', () => {
+  test('return-before-cookies: the call returns with its descriptor outstanding and the skb freed (5 steps)', () => {
     for (const p of ['returnsOnlyAfterEveryCookie', 'skbHeldUntilCopied', 'pinnedFromDecisionToExit', 'userBufferHoldsTheStream']) {
       const t = traceOf('return-before-cookies', p);
       expect(t.steps, p).toHaveLength(5);
@@ -82,6 +127,14 @@ describe('tcp-dma: the stories the counterexamples tell', () => {
     expect(c.copiedSeq).toBe(1); // the peek consumed a byte
   });
 
+  test('early-copy-unverified: a segment the NIC did not verify is DMA-copied, unchecksummed (3 steps)', () => {
+    const t = traceOf('early-copy-unverified', 'dmaOnlyWhenEligible');
+    expect(types(t)).toEqual(['RECVMSG', 'SK_WAIT_DATA', 'SEGMENT_ARRIVES']);
+    expect(segments(t).map((e) => e.csum)).toEqual(['unverified']);
+    const c = lastContext(t);
+    expect(c.cookies).toEqual([expect.objectContaining({ path: 'early', verified: false })]);
+  });
+
   test('early-copy-past-ucopy-len: the early copy runs past the buffer (4 steps)', () => {
     const t = traceOf('early-copy-past-ucopy-len', 'earlyCopyInOrderWithinUcopyLen');
     expect(types(t)).toEqual(['RECVMSG', 'SK_WAIT_DATA', 'SEGMENT_ARRIVES', 'SEGMENT_ARRIVES']);
@@ -89,38 +142,20 @@ describe('tcp-dma: the stories the counterexamples tell', () => {
     expect(c.ucopyLen).toBeLessThan(0);
     expect(c.overrun).toBeGreaterThan(0);
   });
-
-  test('early-copy-past-ucopy-len: a reader whose buffer the early copy filled sleeps forever (lasso of 6, stuttering)', () => {
-    const t = traceOf('early-copy-past-ucopy-len', 'blockingReadReturns');
-    expect(t.steps).toHaveLength(6);
-    expect(t.loop?.stutter).toBe(true);
-    const c = lastContext(t);
-    expect(c.ucopyLen).toBe(0);
-    expect(c.woken).toBe(false);
-    expect(t.steps.at(-1)!.state.value).toBe('sleeping');
-  });
-
-  test('early-copy-past-ucopy-len: its last descriptor is never issued (lasso of 7)', () => {
-    const t = traceOf('early-copy-past-ucopy-len', 'everyCookieCompletes');
-    expect(t.steps).toHaveLength(7);
-    expect(t.loop?.stutter).toBe(true);
-    const c = lastContext(t);
-    expect(c.cookies.every((k: { issued: boolean }) => !k.issued)).toBe(true);
-  });
 });
 
 describe('tcp-dma: the witnesses of the seed\'s situations', () => {
   test('the early copy stops on PSH after 3 steps, at ucopy.len == 0 after 4, on receive memory after 5', () => {
-    expect(traceOf('net-dma', 'earlyCopyStopsOnPsh').steps).toHaveLength(3);
-    expect(traceOf('net-dma', 'earlyCopyStopsAtUcopyLenZero').steps).toHaveLength(4);
-    const rmem = traceOf('net-dma', 'earlyCopyStopsOnReceiveMemory');
+    expect(traceOf('net-dma-drain-on-fallback', 'earlyCopyStopsOnPsh').steps).toHaveLength(3);
+    expect(traceOf('net-dma-drain-on-fallback', 'earlyCopyStopsAtUcopyLenZero').steps).toHaveLength(4);
+    const rmem = traceOf('net-dma-drain-on-fallback', 'earlyCopyStopsOnReceiveMemory');
     expect(rmem.steps).toHaveLength(5);
     // The skb the copy loop DMA-copied is still charged while it waits for its cookie: that is what passes rcvbuf/2.
     expect(lastContext(rmem).asyncWait.some((a: { charged: boolean }) => a.charged)).toBe(true);
   });
 
   test('with data already queued, the read skips DMA and copies with the CPU (5 steps)', () => {
-    const t = traceOf('net-dma', 'noDmaBecauseDataWasThere');
+    const t = traceOf('net-dma-drain-on-fallback', 'noDmaBecauseDataWasThere');
     expect(types(t)).toEqual(['SEGMENT_ARRIVES', 'RECVMSG', 'COPY_SKB', 'BREAK', 'RETURN']);
     expect(lastContext(t).ubuf[0]).toBe('0:cpu');
   });

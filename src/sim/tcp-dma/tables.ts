@@ -1,0 +1,140 @@
+/**
+ * The tables of `rxspec simulate tcp-dma`, each a pure function of the
+ * experiments' results: the seed's runs beside its figures, where the CPU
+ * goes, where 2.6.32.2 hangs, the DMA/CPU crossover, and the fsldma sweep.
+ */
+import type { SimTable } from '../../model/spec.js';
+import { cpuCrossoverBytes, crossoverCurve, latencyCrossoverBytes } from './crossover.js';
+import type { HostProfile } from './costs.js';
+import { SEED_IPERF, SEED_RUNS, type SeedResults } from './experiments.js';
+import type { CostRow, HangRow } from './sweeps.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const mbit = (x: number) => Number(x.toFixed(1));
+const ms = (ns: number) => Number(((ns / SEED_IPERF.durationNs) * 1e3).toFixed(1));
+export const CROSSOVER_SIZES = [256, 512, 1024, 1448, 2048, 4096, 8192, 16384, 32768, 65536];
+export const SEED: Record<string, [number, number]> = { off: [930, 0.361], on: [890, 0.335], 'on+rcvlowat': [874, 0.251] };
+
+export interface HostResults {
+  readonly profile: HostProfile;
+  /** The seed's kernel, 2.6.32.2 as shipped. */
+  readonly shipped: SeedResults;
+  /** 2.6.32.2 with both zero-window fixes. */
+  readonly fixed: SeedResults;
+}
+
+export function seedTable(hosts: readonly HostResults[], runs: readonly string[] = SEED_RUNS.map((r) => r.run)): SimTable {
+  const columns = ['run', 'seed Mbit/s', 'seed copy share'];
+  for (const h of hosts) columns.push(`${h.profile.host.name} Mbit/s`, 'copy share', 'CPU busy', 'bytes by DMA', 'pinned reads', 'with both fixes, Mbit/s');
+  const rows = SEED_RUNS.filter((r) => runs.includes(r.run)).map(({ run }) => {
+    const row: (string | number)[] = [run, SEED[run][0], pct(SEED[run][1])];
+    for (const h of hosts) {
+      const x = h.shipped[run];
+      row.push(mbit(x.mbitPerSec), pct(x.copyShare), pct(x.cpuUtilization), pct(x.dmaFraction), `${x.pinnedReads}/${x.reads}`, mbit(h.fixed[run].mbitPerSec));
+    }
+    return row;
+  });
+  const { rcvbuf } = hosts[0].shipped.off;
+  return {
+    title: `Seed 004: iperf -w 250K -l 2M, 1448-byte segments, Linux 2.6.32.2 (simulated ${SEED_IPERF.durationNs / 1e6} ms after ${SEED_IPERF.warmupNs / 1e6} ms of warm-up)`,
+    columns,
+    rows,
+    notes: [
+      'copy share: CPU copy time over CPU busy time, what oprofile attributes to __copy_tofrom_user. bytes by DMA: of the bytes copied to the user.',
+      `sk_rcvbuf ${rcvbuf} bytes on both hosts (iperf asks SO_RCVBUF for 256000; sysctl_rmem_max 131071; doubled); truesize of a 1448-byte skb ` +
+        hosts.map((h) => `${h.shipped.off.truesize} (${h.profile.host.name})`).join(', ') +
+        ' (the driver\'s receive buffer, SKB_DATA_ALIGN, struct sk_buff: src/sim/tcp-dma/buffers.ts).',
+      'with both fixes: 2.6.32.2 plus 73852e8151b7 and 15c041759bfc (the net-dma-flush-on-zero-window variant).',
+      ...hosts.map((h) => `${h.profile.host.name}: ${h.profile.host.description}; copybreak ${h.profile.engine!.copybreak} (${h.profile.engine!.sources.copybreak}).`),
+    ],
+  };
+}
+
+export function cpuTable(hosts: readonly HostResults[]): SimTable {
+  const cats = ['protocol', 'copy', 'syscall', 'sched', 'pin', 'dma-setup', 'dma-completion', 'dma-wait'];
+  const rows: (string | number)[][] = [];
+  for (const h of hosts) {
+    for (const { run } of SEED_RUNS) {
+      const x = h.shipped[run];
+      const perRead = x.reads > 0 ? (x.backlogged / x.reads).toFixed(1) : '-';
+      rows.push([h.profile.host.name, run, ...cats.map((c) => ms(x.cpuByCategory[c] ?? 0)), perRead, x.backlogPeak, x.interrupts]);
+    }
+  }
+  return {
+    title: 'Where the receiver CPU goes on 2.6.32.2 (ms of CPU per simulated second), and what waits on the socket lock',
+    columns: ['host', 'run', ...cats, 'backlogged segments per read', 'backlog peak', 'DMA interrupts'],
+    rows,
+    notes: [
+      'backlogged: segments that arrived while the reader owned the socket (pinning, the copy loop, the exit\'s spin and unpinning) and waited, unACKed, ' +
+        'for release_sock. dma-completion: fsldma\'s end-of-segment interrupts and the descriptors they free (ioat is polled).',
+    ],
+  };
+}
+
+export function hangTable(rows: readonly HangRow[]): SimTable {
+  return {
+    title: 'When 2.6.32.2 hangs: sk_rcvlowat against what sk_rcvbuf holds in charged skbs (e500 + fsldma, short runs)',
+    columns: ['first read', 'host RAM', 'sk_rcvbuf', 'charged capacity (bytes)', 'sk_rcvlowat', '2.6.32.2 Mbit/s', '2.6.32.2 reader', 'with both fixes, Mbit/s'],
+    rows: rows.map((r) => [
+      r.scenario,
+      `${r.ramMiB} MB`,
+      r.rcvbuf,
+      r.capacity,
+      r.rcvlowat,
+      mbit(r.shipped.mbitPerSec),
+      r.shipped.stall
+        ? `asleep for good: ${r.shipped.stall.asyncSkbs} skbs (${r.shipped.stall.rmem} B charged) on sk_async_wait_queue, copied ${r.shipped.stall.copied} of ${r.shipped.stall.target}`
+        : `returns (${r.shipped.reads} reads)`,
+      mbit(r.fixed.mbitPerSec),
+    ]),
+    notes: [
+      'charged capacity: the payload of the largest number of DMA-copied skbs, still charged on sk_async_wait_queue, after which the window ' +
+        '__tcp_select_window advertises is below one MSS. A target above it can only be reached through early copies, which are not charged.',
+      'back to back: iperf\'s reader, in recv() again as soon as a read returns. after a full window: the application\'s first recv() comes ' +
+        'after the sender has filled the window (as for any application that pauses between reads).',
+      'host RAM picks sysctl_rmem_max in sk_init: 131071 at 512 MB and more, 256 * (sizeof(struct sk_buff) + 256) below.',
+    ],
+  };
+}
+
+export function crossoverTable(hosts: readonly HostProfile[]): SimTable {
+  const rows: (string | number)[][] = [];
+  for (const { host, dma, path } of hosts) {
+    for (const p of crossoverCurve(host, dma!, path, CROSSOVER_SIZES)) {
+      rows.push([host.name, p.bytes, Math.round(p.cpuCopyNs), Math.round(p.dmaCpuNs), Math.round(p.dmaLatencyNs)]);
+    }
+  }
+  const fmt = (b: number) => (Number.isFinite(b) ? `${b} B` : 'never (to 1 MiB)');
+  return {
+    title: 'DMA versus CPU copy by transfer size (ns)',
+    columns: ['host', 'bytes', 'CPU copy', 'DMA: CPU time', 'DMA: time to data'],
+    rows,
+    notes: [
+      'DMA CPU time: per page-sized descriptor its setup, its completion interrupt (fsldma) and its reaping, plus pinning and unpinning the page.',
+      'DMA time to data: setup and link fetch per descriptor, the engine\'s copy, and the completion (with its interrupt) the reader must see.',
+      ...hosts.map(
+        ({ host, dma, path }) =>
+          `${host.name}: DMA wins in CPU time from ${fmt(cpuCrossoverBytes(host, dma!, path))}, in time to data from ${fmt(latencyCrossoverBytes(host, dma!, path))}.`,
+      ),
+    ],
+  };
+}
+
+export function costSweepTable(rows: readonly CostRow[], base: HostProfile): SimTable {
+  return {
+    title: 'Sensitivity of the e500 runs to fsldma\'s completion costs and issue rule (2.6.32.2, short runs)',
+    columns: ['varied', 'interrupt ns', 'reap ns per descriptor', 'on Mbit/s', 'on+rcvlowat Mbit/s', 'copy share off / on / on+rcvlowat'],
+    rows: rows.map((r) => [
+      r.label,
+      r.dmaIrqNs,
+      r.dmaReapDescNs,
+      mbit(r.on.mbitPerSec),
+      mbit(r.onRcvlowat.mbitPerSec),
+      `${pct(r.off.copyShare)} / ${pct(r.on.copyShare)} / ${pct(r.onRcvlowat.copyShare)}`,
+    ]),
+    notes: [
+      `The profile's estimates: ${base.path.dmaIrqNs} ns per interrupt, ${base.path.dmaReapDescNs} ns per descriptor (src/sim/hosts/ppc-e500-fsldma.ts). ` +
+        'Links that finish before the interrupt handler runs share one interrupt, so the per-interrupt figure is paid far less often than once per descriptor.',
+    ],
+  };
+}
