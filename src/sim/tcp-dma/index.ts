@@ -19,9 +19,10 @@ import {
   type SeedTriple,
 } from '../../../properties/tcp-dma/bounds.js';
 import { cpuCrossoverBytes, crossoverCurve, latencyCrossoverBytes } from './crossover.js';
-import { FIXED_RUNS, QUADRICS_HOST, SEED_HOSTS, SEED_IPERF, SEED_RUNS, quadrics, seedRuns, type SeedResults } from './experiments.js';
+import { QUADRICS_HOST, SEED_HOSTS, SEED_IPERF, SEED_RUNS, quadrics, seedRuns, type SeedResults } from './experiments.js';
 import { findings } from './findings.js';
-import { fsldmaCostSweep, hangSweep, type HangRow } from './sweeps.js';
+import { reportResults } from './report-runs.js';
+import type { HangRow } from './sweeps.js';
 import { CROSSOVER_SIZES, costSweepTable, cpuTable, crossoverTable, hangTable, seedTable, type HostResults } from './tables.js';
 
 const triple = (r: SeedResults, f: (x: SeedResults['off']) => number): SeedTriple => ({ off: f(r.off), on: f(r.on), onRcvlowat: f(r['on+rcvlowat']) });
@@ -120,9 +121,7 @@ export const simulation: Simulation = {
       });
       return { tables: [seedTable(hosts, ['off'])], plots: [], findings: [] };
     }
-    const hosts: HostResults[] = SEED_HOSTS.map((profile) => ({ profile, shipped: seedRuns(profile), fixed: seedRuns(profile, {}, FIXED_RUNS) }));
-    const hang = hangSweep();
-    const sweep = fsldmaCostSweep();
+    const { hosts, hang, sweep } = reportResults();
     const q = quadrics();
     return {
       tables: [

@@ -24,6 +24,11 @@ export class Sender {
   /** tp->max_window: the largest window the receiver advertised. */
   private maxWindow: number;
   private readonly wire: Server;
+  /** Payload bytes whose last bit has reached the receiver's NIC. */
+  private arrivedBytes = 0;
+  /** End times of the segments queued on the link, in order (the link is FIFO). */
+  private readonly onWire: number[] = [];
+  private readonly segmentNs: number;
 
   constructor(
     private readonly q: EventQueue,
@@ -34,6 +39,7 @@ export class Sender {
     private readonly deliver: (s: Segment) => void,
   ) {
     this.wire = new Server('link', q);
+    this.segmentNs = wireNs(link, mss);
     this.edge = initialWindow;
     this.maxWindow = initialWindow;
   }
@@ -54,7 +60,25 @@ export class Sender {
       const psh = endOfWrite || this.nextSeq - this.pushedSeq > this.maxWindow / 2;
       if (psh) this.pushedSeq = this.nextSeq;
       const seg = { seq, bytes: this.mss, psh };
-      this.wire.serve(wireNs(this.link, this.mss), 'wire', () => this.deliver(seg));
+      const end = this.wire.serve(this.segmentNs, 'wire', () => {
+        this.onWire.shift();
+        this.arrivedBytes += seg.bytes;
+        this.deliver(seg);
+      });
+      this.onWire.push(end);
     }
+  }
+
+  /**
+   * Payload that has crossed the link by now, counting the segment being
+   * serialised by the fraction of it already sent. Differences of this over
+   * an interval can never exceed the link's payload rate times the interval:
+   * the link serialises one segment at a time at its line rate.
+   */
+  payloadCrossed(): number {
+    const head = this.onWire[0];
+    if (head === undefined) return this.arrivedBytes;
+    const sent = Math.min(1, Math.max(0, (this.q.now - (head - this.segmentNs)) / this.segmentNs));
+    return this.arrivedBytes + sent * this.mss;
   }
 }

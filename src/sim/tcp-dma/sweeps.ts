@@ -23,6 +23,7 @@ export function chargedCapacityBytes(rcvbuf: number, truesize: number, mss: numb
 
 export interface HangRow {
   readonly scenario: 'back to back' | 'after a full window';
+  readonly profile: HostProfile;
   readonly ramMiB: number;
   readonly rcvbuf: number;
   readonly capacity: number;
@@ -51,6 +52,7 @@ export function hangSweep(base: HostProfile = e500FsldmaHost): HangRow[] {
       const over = { ...SHORT, firstReadNs: scenario === 'back to back' ? 0 : LATE_FIRST_READ_NS };
       rows.push({
         scenario,
+        profile,
         ramMiB,
         rcvbuf,
         capacity: chargedCapacityBytes(rcvbuf, truesize, iperfConfig(profile, SEED_RUNS[2]).mss),
@@ -65,6 +67,7 @@ export function hangSweep(base: HostProfile = e500FsldmaHost): HangRow[] {
 
 export interface CostRow {
   readonly label: string;
+  readonly profile: HostProfile;
   readonly dmaIrqNs: number;
   readonly dmaReapDescNs: number;
   readonly off: IperfResult;
@@ -82,6 +85,7 @@ export function fsldmaCostSweep(base: HostProfile = e500FsldmaHost): CostRow[] {
   const off = runIperf(iperfConfig(base, SEED_RUNS[0], SHORT));
   return variants.map(({ label, profile }) => ({
     label,
+    profile,
     dmaIrqNs: profile.path.dmaIrqNs,
     dmaReapDescNs: profile.path.dmaReapDescNs,
     off,

@@ -15,7 +15,10 @@ import {
   readsKeepFlowing,
   receiveBoundedByItsCopy,
   throughputOrderingMatchesSeed,
+  linkPayloadMbit,
+  withinLinkPayloadRate,
 } from '../../../properties/tcp-dma/bounds.js';
+import { everyRun, reportResults } from '../../../src/sim/tcp-dma/report-runs.js';
 import { cpuCrossoverBytes, latencyCrossoverBytes } from '../../../src/sim/tcp-dma/crossover.js';
 import { FIXED_RUNS, SEED_HOSTS, SEED_RUNS, iperfConfig, quadrics, receiveMemoryOf, runIperf, seedRuns, type SeedResults } from '../../../src/sim/tcp-dma/experiments.js';
 import { LATE_FIRST_READ_NS, chargedCapacityBytes } from '../../../src/sim/tcp-dma/sweeps.js';
@@ -136,6 +139,39 @@ describe('tcp-dma cost model: seed 001, zero-copy transmit against one-copy rece
 
   test('fails for a receive path without the copy', () => {
     expect(receiveBoundedByItsCopy(quadrics('no-copy')).holds).toBe(false);
+  });
+});
+
+describe('tcp-dma cost model: no run carries more than the link', () => {
+  const runs = everyRun(reportResults());
+
+  test('every simulated throughput in the report, on every host, long and short runs, is at most the link\'s payload rate', () => {
+    expect(runs.length).toBeGreaterThanOrEqual(12 + 16 + 24);
+    for (const { where, profile, mss, result } of runs) {
+      const v = withinLinkPayloadRate(result.mbitPerSec, profile.link, mss, where);
+      expect(v.holds, v.detail).toBe(true);
+    }
+  });
+
+  test('the bound catches the old measure, rcv_nxt\'s advance, which counts the backlog left at the end of warm-up', () => {
+    const over = runs.filter(({ profile, mss, result }) => !withinLinkPayloadRate(result.ackedMbitPerSec, profile.link, mss, '').holds);
+    expect(over.length, 'runs whose rcv_nxt advance exceeds the line rate').toBeGreaterThan(0);
+  });
+
+  test('and every Mbit/s the report prints is at most the line rate as printed', () => {
+    const r = spec.simulation!.run({ seed: 1 });
+    const limit = Number(linkPayloadMbit(SEED_HOSTS[0].link, 1448).toFixed(1));
+    let cells = 0;
+    for (const t of r.tables) {
+      t.columns.forEach((c, i) => {
+        if (!/Mbit\/s/.test(c)) return;
+        for (const row of t.rows) {
+          cells++;
+          expect(Number(row[i]), `${t.title}: ${row[0]} ${c}`).toBeLessThanOrEqual(limit);
+        }
+      });
+    }
+    expect(cells).toBeGreaterThanOrEqual(15 + 16 + 16);
   });
 });
 
