@@ -72,21 +72,23 @@ export const params: ParamDecls<TcpDmaParams> = {
     source: 'seed 004: sk_rcvlowat = 200 KBytes = 100 units',
     why:
       '3 units, the whole buffer: a read pins while some data is already queued (available < target), and its target is ' +
-      'more than sk_rcvbuf holds in charged skbs (one 2-unit skb fills 3 units), as a target above about 207 KB is on the ' +
-      'seed\'s 256 KB buffer (params rcvbuf): the zero-window hang of 2.6.32.2 is reachable',
+      'more than sk_rcvbuf holds in charged skbs (one 2-unit skb fills 3 units), as the seed\'s own 200 KB target is on a ' +
+      '512 MB board (charged capacity 178104 bytes of a 225280-byte sk_rcvbuf: params rcvbuf, src/sim/tcp-dma/sweeps.ts): ' +
+      'the zero-window hang of 2.6.32.2 is reachable',
   },
   rcvbuf: {
     kind: 'int',
-    default: 128,
+    default: 110,
     check: 3,
     min: 1,
     max: 1 << 20,
     doc: 'sk_rcvbuf, units: the window closes when charged memory reaches it; the early copy stops when rmem > rcvbuf/2',
     source:
       'iperf -w 250K asks SO_RCVBUF for 256000 bytes; sock_setsockopt caps the value at sysctl_rmem_max and doubles it ' +
-      '(net/core/sock.c@2.6.32.2, SO_RCVBUF); sk_init sets sysctl_rmem_max = 131071 on hosts with at least 512 MB ' +
-      '(totalram_pages >= 131072), so sk_rcvbuf = 262142 bytes = 128 units: the "256 KByte" iperf prints, which the seed ' +
-      'read as the window. (Below 512 MB it stays SK_RMEM_MAX = 256 * (sizeof(struct sk_buff) + 256), about 110 KB, doubled.)',
+      '(net/core/sock.c@2.6.32.2, SO_RCVBUF). sk_init raises sysctl_rmem_max to 131071 only when totalram_pages >= 131072, and ' +
+      'totalram_pages leaves out mem_map and the boot reservations, so a 512 MB board (assumed: the seed does not give its RAM) ' +
+      'keeps SK_RMEM_MAX = (sizeof(struct sk_buff) + 256) * 256 = 112640 on 32-bit PowerPC: sk_rcvbuf = 225280 bytes = 110 units. ' +
+      'From about 521 MB up (with the e500 profile\'s reservation estimate) it is 262142 bytes (128 units). src/sim/tcp-dma/buffers.ts computes both from the host\'s facts.',
     why:
       '3 units: one charged 1-unit skb (truesize 2) passes rcvbuf/2 and still leaves the window open, so the early copy\'s ' +
       'receive-memory stop is reachable; one charged 2-unit skb (truesize 3) closes it',

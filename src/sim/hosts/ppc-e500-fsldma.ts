@@ -91,14 +91,25 @@ export const e500Path: RecvPathCosts = {
 };
 
 export const e500Buffers: ReceiveBuffers = {
-  ramBytes: 512 * 1024 * 1024,
+  physicalRamBytes: 512 * 1024 * 1024,
+  structPageBytes: 32,
+  bootReservedBytes: 5 * 1024 * 1024,
   skbStructBytes: 184,
   rxAllocBytes: 1536 + 64,
   cacheLineBytes: 32,
   sources: {
-    ramBytes:
-      'an MPC85xx board with 512 MB of DDR2: sk_init then sets sysctl_rmem_max = 131071, which makes iperf -w 250K a 262142-byte sk_rcvbuf, the ' +
-      '"256 KByte" the seed reports as its buffer (with less than 512 MB it would be about 2 x 110 KB)',
+    physicalRamBytes:
+      'an assumption: the seed does not give the board\'s RAM. 512 MB of DDR2 is a common size for an MPC85xx board of 2008-2009; ' +
+      'the hang table also runs 256 MB and 1 GB. All of it is lowmem on ppc32 (CONFIG_LOWMEM_SIZE 768 MB), and highmem pages count in ' +
+      'totalram_pages too, so the size alone decides',
+    structPageBytes:
+      'sizeof(struct page) on 32-bit PowerPC in 2.6.32: flags, _count, _mapcount, private, mapping, index, lru (two pointers): 8 words, ' +
+      '32 bytes; mem_map is 1024 pages at 512 MB, which alone puts a 512 MB board below sk_init\'s 131072 pages',
+    bootReservedBytes:
+      'an estimate: a 2.6.32 ppc32 kernel with networking, gianfar and fsldma built in has ~3.5 MB of text and ~1 MB of data and bss ' +
+      '(its init sections are freed after boot and return to totalram_pages); the bootmem bitmap (16 KB at 512 MB), early page tables ' +
+      'and the flattened device tree add a few hundred KB: ~5 MB in all. The conclusion at 512 MB holds for any reserve above zero, ' +
+      'and 1 GB stays above the threshold for any reserve below 512 MB',
     skbStructBytes:
       'sizeof(struct sk_buff) on 32-bit PowerPC in 2.6.32 with NET_DMA, conntrack, XFRM and NET_SCHED: 184 bytes (pointers 4, ktime_t 8, cb[48]; ' +
       'counted from include/linux/skbuff.h @2.6.32.2)',

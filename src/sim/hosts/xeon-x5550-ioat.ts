@@ -86,12 +86,18 @@ export const xeonPath: RecvPathCosts = {
 };
 
 export const xeonBuffers: ReceiveBuffers = {
-  ramBytes: 12 * 1024 * 1024 * 1024,
+  physicalRamBytes: 12 * 1024 * 1024 * 1024,
+  structPageBytes: 56,
+  bootReservedBytes: 16 * 1024 * 1024,
   skbStructBytes: 232,
   rxAllocBytes: 1522,
   cacheLineBytes: 64,
   sources: {
-    ramBytes: 'a 2009 two-socket server with 12 GB: sysctl_rmem_max = 131071 (sk_init, at least 131072 pages)',
+    physicalRamBytes:
+      'an assumption: a 2009 two-socket X5550 server with 12 GB (six 2 GB DDR3 DIMMs, one per channel); any size from 1 GB up gives the same ' +
+      'sysctl_rmem_max = 131071 (sk_init: totalram_pages at least 131072)',
+    structPageBytes: 'sizeof(struct page) on x86_64 in 2.6.32: seven 8-byte words, 56 bytes',
+    bootReservedBytes: 'an estimate: kernel text, data and bss of a distribution kernel (~10 MB), the bootmem bitmap, early page tables, ACPI tables: ~16 MB',
     skbStructBytes: 'sizeof(struct sk_buff) on x86_64 in 2.6.32 with NET_DMA and conntrack: ~232 bytes (8-byte pointers)',
     rxAllocBytes:
       'igb: rx_buffer_len = MAXIMUM_ETHERNET_VLAN_SIZE = 1522 at a 1500 MTU, no packet split below jumbo MTUs; netdev_alloc_skb(bufsz + NET_IP_ALIGN), ' +

@@ -12,12 +12,26 @@ const SOCK_MIN_RCVBUF = 256;
 const NET_SKB_PAD = 32;
 
 /**
- * sk_init (net/core/sock.c): 32767 on hosts of at most 4096 pages, 131071
- * on hosts of at least 131072 pages, else the compiled default SK_RMEM_MAX
- * = 256 * (sizeof(struct sk_buff) + 256).
+ * totalram_pages once boot is done: the physical pages less those the
+ * page allocator never gets (mem_map and the boot reservations). On a
+ * flat-memory host mem_map is one struct page per physical page.
+ */
+export function totalramPages(b: ReceiveBuffers, pageBytes: number): number {
+  const pages = Math.floor(b.physicalRamBytes / pageBytes);
+  const reserved = Math.ceil((pages * b.structPageBytes + b.bootReservedBytes) / pageBytes);
+  return pages - reserved;
+}
+
+/**
+ * sk_init (net/core/sock.c @2.6.32): 32767 when totalram_pages <= 4096,
+ * 131071 when totalram_pages >= 131072, else the compiled default
+ * SK_RMEM_MAX = (sizeof(struct sk_buff) + 256) * 256. 2.6.32 reads
+ * totalram_pages (num_physpages until 4481374ce88b, merged for 2.6.32), so
+ * a board of exactly 512 MB, whose mem_map alone is 1024 pages, is below
+ * the 131072 threshold.
  */
 export function sysctlRmemMax(b: ReceiveBuffers, pageBytes: number): number {
-  const pages = Math.floor(b.ramBytes / pageBytes);
+  const pages = totalramPages(b, pageBytes);
   if (pages <= 4096) return 32767;
   if (pages >= 131072) return 131071;
   return 256 * (b.skbStructBytes + 256);

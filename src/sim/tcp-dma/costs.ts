@@ -24,8 +24,19 @@ export interface RecvPathCosts {
 
 /** The facts net/core/sock.c and the NIC driver turn into sk_rcvbuf and skb->truesize. */
 export interface ReceiveBuffers {
-  /** totalram_pages * PAGE_SIZE: sk_init picks sysctl_rmem_max by it. */
-  readonly ramBytes: number;
+  /** Physical RAM on the board. An assumption where the seed does not say it (see sources). */
+  readonly physicalRamBytes: number;
+  /**
+   * sizeof(struct page): mem_map, one per physical page, is taken from
+   * bootmem and never reaches the page allocator, so totalram_pages lacks it.
+   */
+  readonly structPageBytes: number;
+  /**
+   * Other pages reserved at boot and never freed: the kernel image's text,
+   * data and bss (its init sections are freed later and counted), the
+   * bootmem bitmap, early page tables, the device tree.
+   */
+  readonly bootReservedBytes: number;
   /** sizeof(struct sk_buff) for the host's word size and kernel configuration. */
   readonly skbStructBytes: number;
   /** The length the driver asks netdev_alloc_skb for, per receive buffer. */

@@ -4,28 +4,59 @@
  * seeds, and how much of a match is assumption.
  */
 import { copyNs } from '../cost-model.js';
-import { winFromSpace } from './buffers.js';
+import { sysctlRmemMax, totalramPages, winFromSpace } from './buffers.js';
 import { cpuCrossoverBytes, latencyCrossoverBytes } from './crossover.js';
 import type { OneCopyResult } from './one-copy.js';
 import { QUADRICS_HOST } from './experiments.js';
 import type { CostRow, HangRow } from './sweeps.js';
 import type { HostResults } from './tables.js';
-import { THROUGHPUT_TOLERANCE_MBIT } from '../../../properties/tcp-dma/bounds.js';
+import { THROUGHPUT_TOLERANCE_MBIT, linkPayloadMbit, readsKeepFlowing } from '../../../properties/tcp-dma/bounds.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const f = (v: number) => v.toFixed(1);
 const bytes = (b: number) => (Number.isFinite(b) ? `${b} bytes` : 'never (searched to 1 MiB)');
 const perSecond = (ns: number, durationNs: number) => f((ns / durationNs) * 1e3);
 
+/** totalram_pages, sysctl_rmem_max and sk_rcvbuf on a host. */
+function bufferFacts(h: HostResults): string {
+  const { buffers, path, host } = h.profile;
+  const pages = totalramPages(buffers!, path.pageBytes);
+  return (
+    `${host.name}, ${Math.round(buffers!.physicalRamBytes / (1024 * 1024))} MB: totalram_pages ${pages} ` +
+    `(${pages >= 131072 ? 'at least' : 'below'} 131072), sysctl_rmem_max ${sysctlRmemMax(buffers!, path.pageBytes)}`
+  );
+}
+
+/** Whether a target hangs after a full window, by board RAM, from the hang rows. */
+function hangByRam(hang: readonly HangRow[], target: number): string {
+  const rows = hang.filter((r) => r.scenario === 'after a full window' && r.rcvlowat === target);
+  const parts = rows.map(
+    (r) =>
+      `${r.ramMiB} MB (totalram_pages ${r.totalramPages}): sk_rcvbuf ${r.rcvbuf}, capacity ${r.capacity} bytes, ` +
+      (r.shipped.stall ? `hangs (${f(r.shipped.mbitPerSec)} Mbit/s)` : `returns (${f(r.shipped.mbitPerSec)} Mbit/s)`),
+  );
+  return `With the first read after a full window and the seed's ${target}-byte target, by board RAM: ${parts.join('; ')}.`;
+}
+
 export function findings(hosts: readonly HostResults[], hang: readonly HangRow[], sweep: readonly CostRow[], q: OneCopyResult, durationNs: number): string[] {
   const [ppc, xeon] = hosts;
   const p = ppc.shipped;
   const x = xeon.shipped;
-  const late = hang.filter((r) => r.scenario === 'after a full window');
-  const seedRow = late.find((r) => r.ramMiB === 512 && r.rcvlowat === 200 * 1024)!;
-  const lateHang = late.find((r) => r.ramMiB === 512 && r.shipped.stall)!;
-  const small = late.find((r) => r.ramMiB < 512)!;
-  const bigSteady = hang.filter((r) => r.scenario === 'back to back').reduce((a, b) => (b.rcvlowat > a.rcvlowat ? b : a));
+  const seedRam = ppc.profile.buffers!.physicalRamBytes / (1024 * 1024);
+  const seedTarget = 200 * 1024;
+  const atSeedRam = hang.filter((r) => r.ramMiB === seedRam);
+  const late = atSeedRam.filter((r) => r.scenario === 'after a full window');
+  const b2b = atSeedRam.filter((r) => r.scenario === 'back to back');
+  const lateSeed = late.find((r) => r.rcvlowat === seedTarget)!;
+  const b2bSeed = b2b.find((r) => r.rcvlowat === seedTarget)!;
+  const bigSteady = b2b.reduce((a, r) => (r.rcvlowat > a.rcvlowat ? r : a));
+  const ramSentence = hangByRam(hang, seedTarget);
+  const seedVsCapacity =
+    seedTarget <= lateSeed.capacity
+      ? `its 204800-byte target is ${pct(1 - seedTarget / lateSeed.capacity)} under the charged capacity, so even a read that found a full window would pin nothing and return`
+      : `its 204800-byte target is ${pct(seedTarget / lateSeed.capacity - 1)} above the charged capacity, so a read that found the window full would hang` +
+        (lateSeed.shipped.stall ? ` (after a full window it does: ${f(lateSeed.shipped.mbitPerSec)} Mbit/s)` : '') +
+        `; back to back it ${readsKeepFlowing(b2bSeed.shipped).holds ? `returns (${f(b2bSeed.shipped.mbitPerSec)} Mbit/s), because the early copy, whose skbs are not charged, carries ${pct(b2bSeed.shipped.earlyFraction)} of the bytes` : 'hangs too'}`;
   const shares = sweep.map((r) => [r.off.copyShare, r.on.copyShare, r.onRcvlowat.copyShare]);
   const orderingHolds = shares.every(([a, b, c]) => a > b && b > c);
   const ioatRule = sweep.find((r) => r.label.startsWith('ioat'))!;
@@ -37,19 +68,18 @@ export function findings(hosts: readonly HostResults[], hang: readonly HangRow[]
   return [
     'The seed profiles __copy_tofrom_user, the user copy of arch/powerpc/lib; x86 has no such symbol. The seed\'s receiver was most likely a ' +
       'PowerPC SoC whose memcpy DMA engine (fsldma in 2.6.32.2) served NET_DMA, not a Xeon with I/OAT; both profiles are simulated.',
-    `sk_rcvbuf is ${p.off.rcvbuf} bytes, not 500 KB: iperf -w 250K asks SO_RCVBUF for 256000, sock_setsockopt caps it at sysctl_rmem_max (131071 ` +
-      'on a host with 512 MB or more, sk_init) and doubles it. That is the "256 KByte" the seed took for the window.',
-    `2.6.32.2 can hang for good, and the seed's run stayed clear of it. The reader keeps every skb its copy loop DMA-copied on ` +
-      `sk_async_wait_queue, still charged, until the exit, and issues nothing before it: with ${p.off.truesize}-byte skbs (gianfar's receive ` +
-      `buffer) the window closes once ${seedRow.capacity} bytes are held so. A read whose target is above that and which finds the window ` +
-      `already full sleeps for good: with the first read after a full window, sk_rcvlowat ${lateHang.rcvlowat} gives ` +
-      `${f(lateHang.shipped.mbitPerSec)} Mbit/s, and on a board with less than 512 MB (sk_rcvbuf ${small.rcvbuf}) so does the seed's own ` +
-      `200 KB. This is the hang of 73852e8151b7 "NET_DMA: free skbs periodically" (512 KB reads with a 512 KB SO_RCVLOWAT) and of ` +
-      `15c041759bfc; with both fixes every row runs at line rate. The seed did not hit it for two reasons: iperf's reader is back in recv() at ` +
-      `once, so the early copy, whose skbs are not charged, carries most bytes while it sleeps (back to back, even a 512 KB target runs, at ` +
-      `${f(bigSteady.shipped.mbitPerSec)} Mbit/s); and its 204800-byte target is ${pct(1 - 204800 / seedRow.capacity)} under the charged ` +
-      `capacity, so even a read that found a full window would pin nothing and return. The model checker finds the hang in a few steps ` +
-      `(net-dma-2.6.32.2 violates blockingReadReturns), and fast-check on real bytes with a full window and a MSG_WAITALL read.`,
+    `sk_rcvbuf is ${p.off.rcvbuf} bytes on the e500 and ${x.off.rcvbuf} on the Xeon, not 500 KB: iperf -w 250K asks SO_RCVBUF for ` +
+      `256000, sock_setsockopt caps it at sysctl_rmem_max and doubles it, and sk_init sets sysctl_rmem_max by totalram_pages: ` +
+      `${bufferFacts(ppc)}; ${bufferFacts(xeon)}. The seed's RAM is not known: ${seedRam} MB is an assumption, and the hang table runs ` +
+      `${[...new Set(hang.map((r) => `${r.ramMiB} MB`))].join(', ')}.`,
+    `2.6.32.2 can hang for good. The reader keeps every skb its copy loop DMA-copied on sk_async_wait_queue, still charged, until the ` +
+      `exit, and issues nothing before it: with ${p.off.truesize}-byte skbs (gianfar's receive buffer) and sk_rcvbuf ${lateSeed.rcvbuf} the ` +
+      `window closes once ${lateSeed.capacity} bytes are held so. A read whose target is above that and which finds the window already full ` +
+      `sleeps for good. ${ramSentence} This is the hang of 73852e8151b7 "NET_DMA: free skbs periodically" (512 KB reads with a 512 KB ` +
+      `SO_RCVLOWAT) and of 15c041759bfc; with both fixes every row runs at line rate. On the assumed ${seedRam} MB board ${seedVsCapacity}. ` +
+      `iperf's reader is back in recv() at once, so back to back even a 512 KB target returns, at ${f(bigSteady.shipped.mbitPerSec)} Mbit/s. ` +
+      `The model checker finds the hang in a few steps (net-dma-2.6.32.2 violates blockingReadReturns), and fast-check on real bytes with a ` +
+      `full window and a MSG_WAITALL read.`,
     `The ordering of CPU copy shares matches the seed on both hosts: ${pct(p.off.copyShare)} / ${pct(p.on.copyShare)} / ${pct(p['on+rcvlowat'].copyShare)} ` +
       `(e500) and ${pct(x.off.copyShare)} / ${pct(x.on.copyShare)} / ${pct(x['on+rcvlowat'].copyShare)} (Xeon) against the seed's 36.1% / 33.5% / 25.1%. ` +
       `The magnitudes differ: with the raised sk_rcvlowat every read pins and the engine gets ${pct(p['on+rcvlowat'].dmaFraction)} of the bytes ` +

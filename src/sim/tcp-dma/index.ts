@@ -74,7 +74,8 @@ function seed001Table(q: ReturnType<typeof quadrics>): SimTable {
 }
 
 function plots(hosts: readonly HostResults[], hang: readonly HangRow[]): SimPlot[] {
-  const at512 = hang.filter((r) => r.ramMiB === 512);
+  const seedRam = SEED_HOSTS[0].buffers!.physicalRamBytes / (1024 * 1024);
+  const atSeedRam = hang.filter((r) => r.ramMiB === seedRam);
   return [
     {
       title: 'DMA versus CPU copy: time until the data is usable',
@@ -89,11 +90,11 @@ function plots(hosts: readonly HostResults[], hang: readonly HangRow[]): SimPlot
       }),
     },
     {
-      title: 'e500 + fsldma, 512 MB: throughput against sk_rcvlowat',
+      title: `e500 + fsldma, ${seedRam} MB: throughput against sk_rcvlowat`,
       xLabel: 'sk_rcvlowat bytes',
       yLabel: 'Mbit/s',
       series: (['back to back', 'after a full window'] as const).flatMap((scenario) => {
-        const rows = at512.filter((r) => r.scenario === scenario);
+        const rows = atSeedRam.filter((r) => r.scenario === scenario);
         return [
           { name: `2.6.32.2, first read ${scenario}`, points: rows.map((r) => [r.rcvlowat, r.shipped.mbitPerSec] as const) },
           { name: `with both fixes, first read ${scenario}`, points: rows.map((r) => [r.rcvlowat, r.fixed.mbitPerSec] as const) },
@@ -127,7 +128,7 @@ export const simulation: Simulation = {
       tables: [
         seedTable(hosts),
         cpuTable(hosts),
-        hangTable(hang),
+        hangTable(hang, SEED_HOSTS[0]),
         crossoverTable(SEED_HOSTS),
         costSweepTable(sweep, SEED_HOSTS[0]),
         seed001Table(q),

@@ -61,6 +61,8 @@ export interface IperfResult {
   readonly dmaFraction: number;
   /** Bytes the early copy handed to the engine while the reader slept or ran its backlog. */
   readonly earlyCopyBytes: number;
+  /** Share of the bytes copied to the user that the early copy handed to the engine (its skbs are never charged). */
+  readonly earlyFraction: number;
   readonly reads: number;
   readonly pinnedReads: number;
   readonly rcvbuf: number;
@@ -130,6 +132,7 @@ export function simulateIperf(cfg: IperfConfig): IperfResult {
     cpuUtilization: busy / cfg.durationNs,
     dmaFraction: copiedBytes > 0 ? dmaBytes / copiedBytes : 0,
     earlyCopyBytes: receiver.earlyBytes - at0.early,
+    earlyFraction: copiedBytes > 0 ? (receiver.earlyBytes - at0.early) / copiedBytes : 0,
     reads: reader.stats.reads - at0.reads,
     pinnedReads: reader.stats.pinnedReads - at0.pinned,
     rcvbuf,

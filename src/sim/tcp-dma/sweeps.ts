@@ -1,15 +1,16 @@
 /**
  * Two sweeps over the seed's experiment. Where 2.6.32.2 hangs: sk_rcvlowat
- * against what sk_rcvbuf can hold in charged skbs, on a board with 512 MB
- * and one with 256 MB (sk_init's rmem_max differs). How much the fsldma
- * completion costs matter: the per-interrupt and per-descriptor figures
- * over a range around their estimates, and ioat's issue rule in place of
- * fsldma's. Short runs: the sweeps compare, the seed table measures.
+ * against what sk_rcvbuf can hold in charged skbs, on boards of 256 MB,
+ * 512 MB and 1 GB (the seed does not give its RAM, and sk_init picks
+ * sysctl_rmem_max by totalram_pages). How much the fsldma completion costs
+ * matter: the per-interrupt and per-descriptor figures over a range around
+ * their estimates, and ioat's issue rule in place of fsldma's. Short runs:
+ * the sweeps compare, the seed table measures.
  */
 import { e500FsldmaHost } from '../hosts/ppc-e500-fsldma.js';
-import { advertisedWindow } from './buffers.js';
+import { advertisedWindow, sysctlRmemMax, totalramPages } from './buffers.js';
 import type { HostProfile } from './costs.js';
-import { FIXED_RUNS, iperfConfig, receiveMemoryOf, runIperf, SEED_RUNS } from './experiments.js';
+import { FIXED_RUNS, SEED_IPERF, iperfConfig, receiveMemoryOf, runIperf, SEED_RUNS } from './experiments.js';
 import type { IperfResult } from './iperf.js';
 
 const SHORT = { warmupNs: 20e6, durationNs: 60e6 };
@@ -25,6 +26,8 @@ export interface HangRow {
   readonly scenario: 'back to back' | 'after a full window';
   readonly profile: HostProfile;
   readonly ramMiB: number;
+  readonly totalramPages: number;
+  readonly rmemMax: number;
   readonly rcvbuf: number;
   readonly capacity: number;
   readonly rcvlowat: number;
@@ -32,34 +35,49 @@ export interface HangRow {
   readonly fixed: IperfResult;
 }
 
-export const HANG_RCVLOWATS = [200 * 1024, 205 * 1024, 512 * 1024];
+/** Board sizes: the seed does not say its RAM, and sk_init's threshold (131072 pages) lies just above 512 MB. */
+export const HANG_RAM_MIB = [256, 512, 1024];
+/** The seed's target, and the 512 KB of 73852e8151b7's report. */
+export const HANG_RCVLOWATS = [200 * 1024, 512 * 1024];
 /** The application's first recv() comes this late: the window has long filled. */
 export const LATE_FIRST_READ_NS = 5e6;
+
+/** The e500 profile on a board with `ramMiB` of RAM. */
+export function withRam(base: HostProfile, ramMiB: number): HostProfile {
+  return { ...base, buffers: { ...base.buffers!, physicalRamBytes: ramMiB * 1024 * 1024 } };
+}
 
 /**
  * 2.6.32.2 against the two fixes, for iperf's reader (back in recv() at
  * once) and for an application whose first read comes after the sender
- * filled the window, at the seed's target and above what the buffer holds
- * charged, on a 512 MB board and (the seed's target only) a 256 MB one.
+ * filled the window, on each board size: at the charged capacity (the
+ * largest target that can return), one segment above it, the seed's target
+ * and 512 KB.
  */
 export function hangSweep(base: HostProfile = e500FsldmaHost): HangRow[] {
   const rows: HangRow[] = [];
-  const cases: [number, number][] = [...HANG_RCVLOWATS.map((l) => [512, l] as [number, number]), [256, 200 * 1024]];
+  const mss = SEED_IPERF.mss;
   for (const scenario of ['back to back', 'after a full window'] as const) {
-    for (const [ramMiB, rcvlowat] of cases) {
-      const profile = { ...base, buffers: { ...base.buffers!, ramBytes: ramMiB * 1024 * 1024 } };
+    for (const ramMiB of HANG_RAM_MIB) {
+      const profile = withRam(base, ramMiB);
       const { rcvbuf, truesize } = receiveMemoryOf(profile);
+      const capacity = chargedCapacityBytes(rcvbuf, truesize, mss);
       const over = { ...SHORT, firstReadNs: scenario === 'back to back' ? 0 : LATE_FIRST_READ_NS };
-      rows.push({
-        scenario,
-        profile,
-        ramMiB,
-        rcvbuf,
-        capacity: chargedCapacityBytes(rcvbuf, truesize, iperfConfig(profile, SEED_RUNS[2]).mss),
-        rcvlowat,
-        shipped: runIperf(iperfConfig(profile, { ...SEED_RUNS[2], rcvlowat }, over)),
-        fixed: runIperf(iperfConfig(profile, { ...FIXED_RUNS[2], rcvlowat }, over)),
-      });
+      const rcvlowats = [...new Set([capacity, capacity + mss, ...HANG_RCVLOWATS])].sort((a, b) => a - b);
+      for (const rcvlowat of rcvlowats) {
+        rows.push({
+          scenario,
+          profile,
+          ramMiB,
+          totalramPages: totalramPages(profile.buffers!, profile.path.pageBytes),
+          rmemMax: sysctlRmemMax(profile.buffers!, profile.path.pageBytes),
+          rcvbuf,
+          capacity,
+          rcvlowat,
+          shipped: runIperf(iperfConfig(profile, { ...SEED_RUNS[2], rcvlowat }, over)),
+          fixed: runIperf(iperfConfig(profile, { ...FIXED_RUNS[2], rcvlowat }, over)),
+        });
+      }
     }
   }
   return rows;

@@ -6,7 +6,9 @@
 import type { SimTable } from '../../model/spec.js';
 import { cpuCrossoverBytes, crossoverCurve, latencyCrossoverBytes } from './crossover.js';
 import type { HostProfile } from './costs.js';
+import { sysctlRmemMax, totalramPages } from './buffers.js';
 import { SEED_IPERF, SEED_RUNS, type SeedResults } from './experiments.js';
+import type { IperfResult } from './iperf.js';
 import type { CostRow, HangRow } from './sweeps.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -23,6 +25,18 @@ export interface HostResults {
   readonly fixed: SeedResults;
 }
 
+const mib = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+
+/** sk_rcvbuf and truesize on a host, from its facts (sk_init's sysctl_rmem_max by totalram_pages). */
+export function bufferNote(profile: HostProfile, r: IperfResult): string {
+  const b = profile.buffers!;
+  const pages = totalramPages(b, profile.path.pageBytes);
+  return (
+    `${profile.host.name}: ${mib(b.physicalRamBytes)} of RAM (assumed), totalram_pages ${pages}, sysctl_rmem_max ` +
+    `${sysctlRmemMax(b, profile.path.pageBytes)}, sk_rcvbuf ${r.rcvbuf}; truesize of a 1448-byte skb ${r.truesize}.`
+  );
+}
+
 export function seedTable(hosts: readonly HostResults[], runs: readonly string[] = SEED_RUNS.map((r) => r.run)): SimTable {
   const columns = ['run', 'seed Mbit/s', 'seed copy share'];
   for (const h of hosts) columns.push(`${h.profile.host.name} Mbit/s`, 'copy share', 'CPU busy', 'bytes by DMA', 'pinned reads', 'with both fixes, Mbit/s');
@@ -34,16 +48,16 @@ export function seedTable(hosts: readonly HostResults[], runs: readonly string[]
     }
     return row;
   });
-  const { rcvbuf } = hosts[0].shipped.off;
   return {
     title: `Seed 004: iperf -w 250K -l 2M, 1448-byte segments, Linux 2.6.32.2 (simulated ${SEED_IPERF.durationNs / 1e6} ms after ${SEED_IPERF.warmupNs / 1e6} ms of warm-up)`,
     columns,
     rows,
     notes: [
-      'copy share: CPU copy time over CPU busy time, what oprofile attributes to __copy_tofrom_user. bytes by DMA: of the bytes copied to the user.',
-      `sk_rcvbuf ${rcvbuf} bytes on both hosts (iperf asks SO_RCVBUF for 256000; sysctl_rmem_max 131071; doubled); truesize of a 1448-byte skb ` +
-        hosts.map((h) => `${h.shipped.off.truesize} (${h.profile.host.name})`).join(', ') +
-        ' (the driver\'s receive buffer, SKB_DATA_ALIGN, struct sk_buff: src/sim/tcp-dma/buffers.ts).',
+      'copy share: CPU copy time over CPU busy time, what oprofile attributes to __copy_tofrom_user. bytes by DMA: of the bytes copied to the user. ' +
+        'Mbit/s: payload that crossed the link in the measured window.',
+      `iperf -w 250K asks SO_RCVBUF for ${SEED_IPERF.windowBytes}; sock_setsockopt caps it at sysctl_rmem_max and doubles it. ` +
+        hosts.map((h) => bufferNote(h.profile, h.shipped.off)).join(' ') +
+        ' (src/sim/tcp-dma/buffers.ts).',
       'with both fixes: 2.6.32.2 plus 73852e8151b7 and 15c041759bfc (the net-dma-flush-on-zero-window variant).',
       ...hosts.map((h) => `${h.profile.host.name}: ${h.profile.host.description}; copybreak ${h.profile.engine!.copybreak} (${h.profile.engine!.sources.copybreak}).`),
     ],
@@ -71,13 +85,16 @@ export function cpuTable(hosts: readonly HostResults[]): SimTable {
   };
 }
 
-export function hangTable(rows: readonly HangRow[]): SimTable {
+export function hangTable(rows: readonly HangRow[], base: HostProfile): SimTable {
+  const below = (r: HangRow) => r.totalramPages < 131072;
+  const rams = [...new Map(rows.map((r) => [r.ramMiB, r])).values()];
   return {
-    title: 'When 2.6.32.2 hangs: sk_rcvlowat against what sk_rcvbuf holds in charged skbs (e500 + fsldma, short runs)',
-    columns: ['first read', 'host RAM', 'sk_rcvbuf', 'charged capacity (bytes)', 'sk_rcvlowat', '2.6.32.2 Mbit/s', '2.6.32.2 reader', 'with both fixes, Mbit/s'],
+    title: 'When 2.6.32.2 hangs: sk_rcvlowat against what sk_rcvbuf holds in charged skbs, by board RAM (e500 + fsldma, short runs)',
+    columns: ['first read', 'host RAM', 'totalram_pages', 'sk_rcvbuf', 'charged capacity (bytes)', 'sk_rcvlowat', '2.6.32.2 Mbit/s', '2.6.32.2 reader', 'with both fixes, Mbit/s'],
     rows: rows.map((r) => [
       r.scenario,
       `${r.ramMiB} MB`,
+      r.totalramPages,
       r.rcvbuf,
       r.capacity,
       r.rcvlowat,
@@ -92,7 +109,10 @@ export function hangTable(rows: readonly HangRow[]): SimTable {
         '__tcp_select_window advertises is below one MSS. A target above it can only be reached through early copies, which are not charged.',
       'back to back: iperf\'s reader, in recv() again as soon as a read returns. after a full window: the application\'s first recv() comes ' +
         'after the sender has filled the window (as for any application that pauses between reads).',
-      'host RAM picks sysctl_rmem_max in sk_init: 131071 at 512 MB and more, 256 * (sizeof(struct sk_buff) + 256) below.',
+      'sk_init picks sysctl_rmem_max by totalram_pages (physical pages less mem_map and the boot reservations): 131071 from 131072 pages, ' +
+        'else 256 * (sizeof(struct sk_buff) + 256). ' +
+        rams.map((r) => `${r.ramMiB} MB: ${r.totalramPages} pages, ${below(r) ? 'below' : 'at or above'} the threshold, sysctl_rmem_max ${r.rmemMax}.`).join(' ') +
+        ` The seed does not give its board's RAM; the seed table assumes ${mib(base.buffers!.physicalRamBytes)}.`,
     ],
   };
 }

@@ -21,7 +21,8 @@ import {
 import { everyRun, reportResults } from '../../../src/sim/tcp-dma/report-runs.js';
 import { cpuCrossoverBytes, latencyCrossoverBytes } from '../../../src/sim/tcp-dma/crossover.js';
 import { FIXED_RUNS, SEED_HOSTS, SEED_RUNS, iperfConfig, quadrics, receiveMemoryOf, runIperf, seedRuns, type SeedResults } from '../../../src/sim/tcp-dma/experiments.js';
-import { LATE_FIRST_READ_NS, chargedCapacityBytes } from '../../../src/sim/tcp-dma/sweeps.js';
+import { LATE_FIRST_READ_NS, chargedCapacityBytes, withRam } from '../../../src/sim/tcp-dma/sweeps.js';
+import { sysctlRmemMax, totalramPages } from '../../../src/sim/tcp-dma/buffers.js';
 import { spec } from '../../../models/tcp-dma/index.js';
 
 const [ppc, xeon] = SEED_HOSTS;
@@ -69,6 +70,27 @@ describe('tcp-dma cost model: the seed\'s experiment on 2.6.32.2', () => {
   });
 });
 
+describe('tcp-dma cost model: sk_rcvbuf from totalram_pages', () => {
+  const facts = ppc.buffers!;
+  const page = ppc.path.pageBytes;
+
+  test('sk_init compares totalram_pages, not physical pages, with 131072: a 512 MB board is below it, 1 GB above', () => {
+    expect(totalramPages(facts, page)).toBeLessThan(131072);
+    expect(sysctlRmemMax(facts, page)).toBe(256 * (184 + 256));
+    expect(receiveMemoryOf(ppc).rcvbuf).toBe(225280);
+    expect(receiveMemoryOf(withRam(ppc, 1024)).rcvbuf).toBe(262142);
+    expect(receiveMemoryOf(xeon).rcvbuf).toBe(262142);
+    // mem_map alone (1024 pages of struct page at 512 MB) keeps a 512 MB board below, whatever the other reservations.
+    expect(sysctlRmemMax({ ...facts, bootReservedBytes: 0 }, page)).toBe(112640);
+  });
+
+  test('the threshold is on totalram_pages: exactly 131072 of them gives 131071, one fewer the compiled SK_RMEM_MAX', () => {
+    const exact = { ...facts, structPageBytes: 0, bootReservedBytes: 0, physicalRamBytes: 131072 * page };
+    expect(sysctlRmemMax(exact, page)).toBe(131071);
+    expect(sysctlRmemMax({ ...exact, bootReservedBytes: page }, page)).toBe(112640);
+  });
+});
+
 describe('tcp-dma cost model: 2.6.32.2\'s zero-window hang', () => {
   const late = { ...SHORT, firstReadNs: LATE_FIRST_READ_NS };
   const run = (kernelRun: (typeof SEED_RUNS)[number], rcvlowat: number, over: object, profile = ppc) =>
@@ -77,30 +99,36 @@ describe('tcp-dma cost model: 2.6.32.2\'s zero-window hang', () => {
   const capacity = chargedCapacityBytes(rcvbuf, truesize, 1448);
 
   test('a read that finds the window full, with a target above what the buffer holds charged, sleeps for good holding exactly that', () => {
-    expect(rcvbuf).toBe(262142);
     const r = run(SEED_RUNS[2], capacity + 1448, late);
     const v = readsKeepFlowing(r);
     expect(v.holds, v.detail).toBe(false);
     expect(r.mbitPerSec).toBe(0);
     expect(r.stall).toMatchObject({ copied: capacity, asyncSkbs: capacity / 1448, rmem: (capacity / 1448) * truesize });
+    expect(readsKeepFlowing(run(SEED_RUNS[2], capacity, late)).holds).toBe(true);
   });
 
-  test('the seed stays clear: its target is under the capacity, and iperf\'s back-to-back reads early-copy even a 512 KB target', () => {
-    expect(capacity).toBeGreaterThan(200 * 1024);
-    for (const r of [seedRuns(ppc)['on+rcvlowat'], run(SEED_RUNS[2], 200 * 1024, late), run(SEED_RUNS[2], 512 * 1024, SHORT)]) {
+  test('on the assumed 512 MB board the seed\'s own 200 KB target is above the capacity: after a full window it hangs', () => {
+    expect(capacity).toBeLessThan(200 * 1024);
+    expect(readsKeepFlowing(run(SEED_RUNS[2], 200 * 1024, late)).holds).toBe(false);
+  });
+
+  test('back to back it returns, even with a 512 KB target, because early-copied skbs are not charged', () => {
+    for (const r of [seedRuns(ppc)['on+rcvlowat'], run(SEED_RUNS[2], 200 * 1024, SHORT), run(SEED_RUNS[2], 512 * 1024, SHORT)]) {
       const v = readsKeepFlowing(r);
       expect(v.holds, v.detail).toBe(true);
+      expect(r.earlyCopyBytes).toBeGreaterThan(0);
     }
-    expect(run(SEED_RUNS[2], 512 * 1024, SHORT).earlyCopyBytes).toBeGreaterThan(0);
   });
 
-  test('on a board with less than 512 MB the seed\'s own target hangs after a full window', () => {
-    const small = { ...ppc, buffers: { ...ppc.buffers!, ramBytes: 256 * 1024 * 1024 } };
-    expect(readsKeepFlowing(run(SEED_RUNS[2], 200 * 1024, late, small)).holds).toBe(false);
+  test('on a 1 GB board (sysctl_rmem_max 131071) the seed\'s target is under the capacity and returns even after a full window', () => {
+    const big = withRam(ppc, 1024);
+    const m = receiveMemoryOf(big);
+    expect(chargedCapacityBytes(m.rcvbuf, m.truesize, 1448)).toBeGreaterThan(200 * 1024);
+    expect(readsKeepFlowing(run(SEED_RUNS[2], 200 * 1024, late, big)).holds).toBe(true);
   });
 
   test('with 73852e8151b7 and 15c041759bfc the same reads keep the link busy', () => {
-    for (const rcvlowat of [capacity + 1448, 512 * 1024]) {
+    for (const rcvlowat of [capacity + 1448, 200 * 1024, 512 * 1024]) {
       const v = readsKeepFlowing(run(FIXED_RUNS[2], rcvlowat, late));
       expect(v.holds, v.detail).toBe(true);
     }
@@ -146,7 +174,7 @@ describe('tcp-dma cost model: no run carries more than the link', () => {
   const runs = everyRun(reportResults());
 
   test('every simulated throughput in the report, on every host, long and short runs, is at most the link\'s payload rate', () => {
-    expect(runs.length).toBeGreaterThanOrEqual(12 + 16 + 24);
+    expect(runs.length).toBeGreaterThanOrEqual(12 + 2 * 24 + 24);
     for (const { where, profile, mss, result } of runs) {
       const v = withinLinkPayloadRate(result.mbitPerSec, profile.link, mss, where);
       expect(v.holds, v.detail).toBe(true);
@@ -171,7 +199,7 @@ describe('tcp-dma cost model: no run carries more than the link', () => {
         }
       });
     }
-    expect(cells).toBeGreaterThanOrEqual(15 + 16 + 16);
+    expect(cells).toBeGreaterThanOrEqual(15 + 2 * 24 + 16);
   });
 });
 
@@ -182,16 +210,14 @@ describe('tcp-dma cost model: the report', () => {
     const verdicts = (bound: string, on: RegExp) => bounds.rows.filter((row) => row[0] === bound && on.test(String(row[1]))).map((row) => row[2]);
     expect(verdicts('copyShareOrderingMatchesSeed', /e500|xeon/)).toEqual(['holds', 'holds']);
     expect(verdicts('throughputOrderingMatchesSeed', /e500|xeon/)).toEqual(['fails', 'fails']);
-    expect(verdicts('readsKeepFlowing', /after a full window, sk_rcvlowat 524288, 2\.6\.32\.2$/)).toEqual(['fails']);
-    expect(verdicts('readsKeepFlowing', /back to back, sk_rcvlowat 524288, 2\.6\.32\.2$/)).toEqual(['holds']);
+    expect(verdicts('readsKeepFlowing', /after a full window, sk_rcvlowat 524288, 2\.6\.32\.2$/)).toEqual(['fails', 'fails', 'fails']);
+    expect(verdicts('readsKeepFlowing', /back to back, sk_rcvlowat 524288, 2\.6\.32\.2$/)).toEqual(['holds', 'holds', 'holds']);
     expect(verdicts('readsKeepFlowing', /both fixes$/).every((v) => v === 'holds')).toBe(true);
     expect(verdicts('dmaCrossoverAtLeastAPage', /xeon/)).toEqual(['vacuous', 'vacuous']);
     const hang = r.tables.find((t) => t.title.startsWith('When 2.6.32.2 hangs'))!;
-    expect(hang.rows.filter((row) => String(row[6]).startsWith('asleep for good')).map((row) => row[0])).toEqual([
-      'after a full window',
-      'after a full window',
-      'after a full window',
-    ]);
+    const asleep = hang.rows.filter((row) => String(row[7]).startsWith('asleep for good'));
+    expect(asleep.map((row) => row[0]).every((s) => s === 'after a full window')).toBe(true);
+    expect(asleep.filter((row) => row[5] === 200 * 1024).map((row) => row[1])).toEqual(['256 MB', '512 MB']);
     const sweep = r.tables.find((t) => t.title.startsWith('Sensitivity'))!;
     expect(sweep.rows.length).toBeGreaterThanOrEqual(8);
   });
