@@ -74,6 +74,30 @@ export function copyShareOrderingMatchesSeed(t: SeedTriple, tol = COPY_SHARE_TOL
   };
 }
 
+/** One point of a sensitivity sweep: the seed's three runs under one set of costs. */
+export interface SweepPoint {
+  readonly label: string;
+  readonly off: { readonly copyShare: number };
+  readonly on: { readonly copyShare: number };
+  readonly onRcvlowat: { readonly copyShare: number };
+}
+
+/** The copy-share ordering holds at every point of a sweep (each step clearing the tolerance), not only at the estimates. */
+export function copyShareOrderingAcrossSweep(points: readonly SweepPoint[], tol = COPY_SHARE_TOLERANCE): BoundVerdict {
+  const failing = points.filter(
+    (p) => !copyShareOrderingMatchesSeed({ off: p.off.copyShare, on: p.on.copyShare, onRcvlowat: p.onRcvlowat.copyShare }, tol).holds,
+  );
+  return {
+    holds: points.length > 0 && failing.length === 0,
+    detail:
+      points.length === 0
+        ? 'no sweep points'
+        : failing.length === 0
+          ? `copy share falls off > on > on+rcvlowat at all ${points.length} points`
+          : `the ordering fails at ${failing.map((p) => `${p.label} (${[p.off, p.on, p.onRcvlowat].map((r) => (100 * r.copyShare).toFixed(1) + '%').join(' / ')})`).join(', ')}`,
+  };
+}
+
 /**
  * The mechanism behind the copy-share ordering: the NET_DMA runs pin and
  * hand bytes to the engine, some of them by the early copy (on: some reads

@@ -12,6 +12,7 @@ import type { CostRow, HangRow } from './sweeps.js';
 import type { HostResults } from './tables.js';
 import {
   THROUGHPUT_TOLERANCE_MBIT,
+  copyShareOrderingAcrossSweep,
   copyShareOrderingMatchesSeed,
   linkPayloadMbit,
   readsKeepFlowing,
@@ -84,8 +85,7 @@ export function findings(hosts: readonly HostResults[], hang: readonly HangRow[]
       : `its 204800-byte target is ${pct(seedTarget / lateSeed.capacity - 1)} above the charged capacity, so a read that found the window full would hang` +
         (lateSeed.shipped.stall ? ` (after a full window it does: ${f(lateSeed.shipped.mbitPerSec)} Mbit/s)` : '') +
         `; back to back it ${readsKeepFlowing(b2bSeed.shipped).holds ? `returns (${f(b2bSeed.shipped.mbitPerSec)} Mbit/s), because the early copy, whose skbs are not charged, carries ${pct(b2bSeed.shipped.earlyFraction)} of the bytes` : 'hangs too'}`;
-  const shares = sweep.map((r) => [r.off.copyShare, r.on.copyShare, r.onRcvlowat.copyShare]);
-  const orderingHolds = shares.every(([a, b, c]) => a > b && b > c);
+  const orderingHolds = copyShareOrderingAcrossSweep(sweep).holds;
   const ioatRule = sweep.find((r) => r.label.startsWith('ioat'))!;
   const lowat = sweep.filter((r) => r !== ioatRule).map((r) => r.onRcvlowat.mbitPerSec);
   const readsPerRun = (r: HostResults['shipped']['on']) => (r.reads > 0 ? f(r.backlogged / r.reads) : '0');

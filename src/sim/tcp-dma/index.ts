@@ -8,6 +8,7 @@
 import type { SimPlot, SimReport, SimTable, Simulation } from '../../model/spec.js';
 import {
   SEED_COPY_SHARE,
+  copyShareOrderingAcrossSweep,
   SEED_THROUGHPUT_MBIT,
   copyShareOrderingMatchesSeed,
   dmaCrossoverAtLeastAPage,
@@ -22,7 +23,7 @@ import { cpuCrossoverBytes, crossoverCurve, latencyCrossoverBytes } from './cros
 import { QUADRICS_HOST, SEED_HOSTS, SEED_IPERF, SEED_RUNS, quadrics, seedRuns, type SeedResults } from './experiments.js';
 import { findings } from './findings.js';
 import { reportResults } from './report-runs.js';
-import type { HangRow } from './sweeps.js';
+import type { CostRow, HangRow } from './sweeps.js';
 import { CROSSOVER_SIZES, costSweepTable, cpuTable, crossoverTable, hangTable, seedTable, type HostResults } from './tables.js';
 
 const triple = (r: SeedResults, f: (x: SeedResults['off']) => number): SeedTriple => ({ off: f(r.off), on: f(r.on), onRcvlowat: f(r['on+rcvlowat']) });
@@ -33,7 +34,7 @@ const verdictRow = (name: string, where: string, v: BoundVerdict): (string | num
   v.detail,
 ];
 
-function boundsTable(hosts: readonly HostResults[], hang: readonly HangRow[], q: ReturnType<typeof quadrics>): SimTable {
+function boundsTable(hosts: readonly HostResults[], hang: readonly HangRow[], sweep: readonly CostRow[], q: ReturnType<typeof quadrics>): SimTable {
   const rows: (string | number)[][] = [
     verdictRow('throughputOrderingMatchesSeed', 'seed 004 figures', throughputOrderingMatchesSeed(SEED_THROUGHPUT_MBIT)),
     verdictRow('copyShareOrderingMatchesSeed', 'seed 004 figures', copyShareOrderingMatchesSeed(SEED_COPY_SHARE)),
@@ -45,6 +46,7 @@ function boundsTable(hosts: readonly HostResults[], hang: readonly HangRow[], q:
     rows.push(verdictRow('offloadEngages', name, offloadEngages(h.shipped)));
     for (const { run } of SEED_RUNS) rows.push(verdictRow('readsKeepFlowing', `${name}, ${run}, 2.6.32.2`, readsKeepFlowing(h.shipped[run])));
   }
+  rows.push(verdictRow('copyShareOrderingAcrossSweep', `${sweep[0]?.profile.host.name ?? 'e500'}, fsldma cost sweep (short runs)`, copyShareOrderingAcrossSweep(sweep)));
   for (const r of hang) {
     const where = `e500 ${r.ramMiB} MB, ${r.scenario}, sk_rcvlowat ${r.rcvlowat}`;
     rows.push(verdictRow('readsKeepFlowing', `${where}, 2.6.32.2`, readsKeepFlowing(r.shipped)));
@@ -132,7 +134,7 @@ export const simulation: Simulation = {
         crossoverTable(SEED_HOSTS),
         costSweepTable(sweep, SEED_HOSTS[0]),
         seed001Table(q),
-        boundsTable(hosts, hang, q),
+        boundsTable(hosts, hang, sweep, q),
       ],
       plots: plots(hosts, hang),
       findings: findings(hosts, hang, sweep, q, SEED_IPERF.durationNs),

@@ -17,6 +17,7 @@ import {
   throughputOrderingMatchesSeed,
   linkPayloadMbit,
   withinLinkPayloadRate,
+  copyShareOrderingAcrossSweep,
 } from '../../../properties/tcp-dma/bounds.js';
 import { everyRun, reportResults } from '../../../src/sim/tcp-dma/report-runs.js';
 import { cpuCrossoverBytes, latencyCrossoverBytes } from '../../../src/sim/tcp-dma/crossover.js';
@@ -203,12 +204,32 @@ describe('tcp-dma cost model: no run carries more than the link', () => {
   });
 });
 
+describe('tcp-dma cost model: the fsldma sweep', () => {
+  const point = (off: number, on: number, onRcvlowat: number) => ({ label: `${off}/${on}/${onRcvlowat}`, off: { copyShare: off }, on: { copyShare: on }, onRcvlowat: { copyShare: onRcvlowat } });
+
+  test('the copy-share ordering holds at every swept point of fsldma\'s costs and issue rule', () => {
+    const sweep = reportResults().sweep;
+    expect(sweep.length).toBeGreaterThanOrEqual(8);
+    const v = copyShareOrderingAcrossSweep(sweep);
+    expect(v.holds, v.detail).toBe(true);
+  });
+
+  test('the predicate fails on a point in the wrong order, on a step inside the tolerance, and on an empty sweep', () => {
+    expect(copyShareOrderingAcrossSweep([point(0.22, 0.15, 0.05)]).holds).toBe(true);
+    expect(copyShareOrderingAcrossSweep([point(0.22, 0.15, 0.05), point(0.05, 0.15, 0.22)]).holds).toBe(false);
+    expect(copyShareOrderingAcrossSweep([point(0.22, 0.15, 0.05), point(0.22, 0.23, 0.05)]).holds).toBe(false);
+    expect(copyShareOrderingAcrossSweep([point(0.22, 0.218, 0.05)]).holds).toBe(false);
+    expect(copyShareOrderingAcrossSweep([]).holds).toBe(false);
+  });
+});
+
 describe('tcp-dma cost model: the report', () => {
   test('rxspec simulate tcp-dma: the bounds table carries each verdict computed above', () => {
     const r = spec.simulation!.run({ seed: 1 });
     const bounds = r.tables.find((t) => t.title === 'Bounds')!;
     const verdicts = (bound: string, on: RegExp) => bounds.rows.filter((row) => row[0] === bound && on.test(String(row[1]))).map((row) => row[2]);
     expect(verdicts('copyShareOrderingMatchesSeed', /e500|xeon/)).toEqual(['holds', 'holds']);
+    expect(verdicts('copyShareOrderingAcrossSweep', /sweep/)).toEqual(['holds']);
     expect(verdicts('throughputOrderingMatchesSeed', /e500|xeon/)).toEqual(['fails', 'fails']);
     expect(verdicts('readsKeepFlowing', /after a full window, sk_rcvlowat 524288, 2\.6\.32\.2$/)).toEqual(['fails', 'fails', 'fails']);
     expect(verdicts('readsKeepFlowing', /back to back, sk_rcvlowat 524288, 2\.6\.32\.2$/)).toEqual(['holds', 'holds', 'holds']);
