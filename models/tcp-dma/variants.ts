@@ -107,7 +107,9 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
     name: 'net-dma-drain-on-fallback',
     kind: 'version',
     doc:
-      'Not a kernel release: net-dma-flush-on-zero-window plus the fix 77873803363c considered and rejected for its cost ' +
+      'A kernel that never shipped (kind \'version\': the contract offers baseline, version and bug, and this is a fixed ' +
+      'kernel expected to hold, not a release and not a seeded bug): net-dma-flush-on-zero-window plus the fix 77873803363c ' +
+      'considered and rejected for its cost ' +
       '("sync all DMA on each fallback"): a CPU-copy fallback into the pinned buffer first waits for every outstanding ' +
       'cookie and ends the offload for the call. The one NET_DMA on which every property holds; the seeded bugs below start ' +
       'from it.',
