@@ -103,7 +103,7 @@ export class Reader {
       len: this.len,
       copybreak: this.cfg.copybreak,
       peek: false,
-      peekExcludesDma: true,
+      peekExcludesDma: this.cfg.kernel.peekExcludesDma,
       lowLatency: false,
     });
     this.pinned = decision === 'pinned';
