@@ -11,7 +11,7 @@
 import type { SimPlot, SimReport, Simulation } from '../../model/spec.js';
 import { Rng } from '../rng.js';
 import { GSO_FRAME, SIM_VERSIONS, kernelParams, mtuTable, r2, ringTable } from './accounting-tables.js';
-import { EXTRA_GUEST_NS, PAIR, PER_BUFFER, bottleneckNote, deepenings, pctText, throughputTables } from './throughput-tables.js';
+import { EXTRA_GUEST_NS, MEMCPY, PAIR, PER_BUFFER, bottleneckNote, deepenings, pctText, throughputTables } from './throughput-tables.js';
 import { ewmaPlot } from './ewma.js';
 import { RECEIVE_AVG_WEIGHT } from '../../../models/virtqueue-rx/kernel.js';
 
@@ -59,7 +59,7 @@ export const simulation: Simulation = {
         ? `Fixed guest work per packet that the model leaves out (VM exits and interrupt injection, the rest of the stack, the application) dilutes the difference: the change shrinks as that work grows (per-buffer costs ${shrinking.join(', ')}; table), and ${r2(tenAt / 1000)} µs of it brings the change to the seed's −10%, not the ${r2(tp.costOnlyTenPercentAt / 1000)} µs the per-packet costs alone would suggest (the ring's stalls come on top)`
         : 'No fixed guest work up to 200 µs per packet brings the change to the seed\'s −10%';
       findings.push(
-        `On the kvm-2013 estimates, full-size GSO throughput changes by ${pctText(tp.change.get('2613af0e')!)} with Dalton's patch as posted${has('v3.13') ? `, ${pctText(tp.change.get('v3.13')!)} with 3.13` : ''}${has('v3.14-ewma') ? ` and ${pctText(tp.change.get('v3.14-ewma')!)} with 3.14` : ''} against 3.12 (bottleneck: ${tp.rows.find((r) => r[0] === 'v3.12')![3]} on 3.12, ${tp.rows.find((r) => r[0] === '2613af0e')![3]} with the patch). ${everywhere ? 'The seed\'s direction is reproduced at every point of both grids' : 'The seed\'s direction is not reproduced at every point of the grids'}; its size is ${tp.grid.hasTen ? 'reached only in part of the grid' : 'not'}: over per-buffer costs ×0.5 to ×2 and copy rates 2.5 to 10 B/ns the drop runs from ${pctText(tp.grid.max)} to ${pctText(tp.grid.min)}. The per-packet guest cost explains ${pctText(tp.costOnlyChange)}: ${r2(a.buffers)} buffers per packet instead of ${r2(o.buffers)} (descriptors on both sides, ${r2(a.copyChunks)} copy calls to the application instead of ${r2(o.copyChunks)}, ${r2(a.fragListSkbs)} frag_list skbs), partly repaid by carving ${r2(a.buffersPerCompoundPage)} buffers from each 32 KiB page instead of taking a page per buffer. The rest is the ring: it holds ${a.perRing} packets instead of ${o.perRing}, and between refills the vhost thread waits for buffers while the guest waits for packets, so the guest vCPU is busy ${pct(tp.guestBusy.get('2613af0e')!)} of the time against ${pct(tp.guestBusy.get('v3.12')!)}. ${dilution}.`,
+        `On the kvm-2013 estimates, full-size GSO throughput changes by ${pctText(tp.change.get('2613af0e')!)} with Dalton's patch as posted${has('v3.13') ? `, ${pctText(tp.change.get('v3.13')!)} with 3.13` : ''}${has('v3.14-ewma') ? ` and ${pctText(tp.change.get('v3.14-ewma')!)} with 3.14` : ''} against 3.12 (bottleneck: ${tp.rows.find((r) => r[0] === 'v3.12')![3]} on 3.12, ${tp.rows.find((r) => r[0] === '2613af0e')![3]} with the patch). ${everywhere ? 'The seed\'s direction is reproduced at every point of both grids' : 'The seed\'s direction is not reproduced at every point of the grids'}; its size is not: over per-buffer costs ×${PER_BUFFER[0]} to ×${PER_BUFFER.at(-1)} and copy rates ${MEMCPY[0]} to ${MEMCPY.at(-1)} B/ns the drop runs from ${pctText(tp.grid.max)} to ${pctText(tp.grid.min)}, nearest the seed's "about 10%" at ${pctText(tp.grid.nearestTen.value)} (per-buffer costs ×${tp.grid.nearestTen.perBuffer}, memcpy ${tp.grid.nearestTen.memcpy} B/ns). The per-packet guest cost explains ${pctText(tp.costOnlyChange)}: ${r2(a.buffers)} buffers per packet instead of ${r2(o.buffers)} (descriptors on both sides, ${r2(a.copyChunks)} copy calls to the application instead of ${r2(o.copyChunks)}, ${r2(a.fragListSkbs)} frag_list skbs), partly repaid by carving ${r2(a.buffersPerCompoundPage)} buffers from each 32 KiB page instead of taking a page per buffer. The rest is the ring: it holds ${a.perRing} packets instead of ${o.perRing}, and between refills the vhost thread waits for buffers while the guest waits for packets, so the guest vCPU is busy ${pct(tp.guestBusy.get('2613af0e')!)} of the time against ${pct(tp.guestBusy.get('v3.12')!)}. ${dilution}.`,
       );
       const deep = deepenings(tp.fixedCells);
       if (deep.length > 0) {
@@ -91,9 +91,11 @@ export const simulation: Simulation = {
     }
     if (plots[0]) {
       const shrinkAfter = firstChange(plots[0].series[0].points);
-      const growAfter = firstReach(plots[0].series[1].points, 4096);
+      // 3.14's get_mergeable_buf_len clamps the average to PAGE_SIZE − hdr_len: buffers grow to a page at most.
+      const pageSize = kernelParams().pageSize;
+      const growAfter = firstReach(plots[0].series[1].points, pageSize);
       findings.push(
-        `The 3.14 EWMA (weight ${RECEIVE_AVG_WEIGHT}) takes the first packet's length as its average; after that it is slow and lopsided: after a stream of small packets, ${growAfter} GSO packets bring new buffers to 4096 bytes (one ${GSO_FRAME}-byte sample moves a small average by about ${Math.round(GSO_FRAME / RECEIVE_AVG_WEIGHT)} bytes), while after a GSO stream ${shrinkAfter} small packets pass before new buffers start to shrink (plot). Buffers already posted keep their length until the ring turns over.`,
+        `The 3.14 EWMA (weight ${RECEIVE_AVG_WEIGHT}) takes the first packet's length as its average; after that it is slow and lopsided: after a stream of small packets, ${growAfter} GSO packets bring new buffers to ${pageSize} bytes (one ${GSO_FRAME}-byte sample moves a small average by about ${Math.round(GSO_FRAME / RECEIVE_AVG_WEIGHT)} bytes), while after a GSO stream ${shrinkAfter} small packets pass before new buffers start to shrink (plot). Buffers already posted keep their length until the ring turns over.`,
       );
     } else {
       findings.push('The 3.14 EWMA plot is shown when v3.14-ewma is simulated.');

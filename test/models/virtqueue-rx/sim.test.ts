@@ -125,6 +125,13 @@ describe('virtqueue-rx simulation', () => {
     expect(text).toContain(`holds ${cell(1, '2613af0e', 2)} full-size GSO packets`);
     expect(text).toContain(`changes by ${cell(2, '2613af0e', 6)} with Dalton's patch`);
     expect(text).toContain(`in ${cell(1, 'v3.13', 4)} frags on 32 KiB pages`);
+    // The copy-grid cell nearest the seed's 10%, read back from the table (no window around −10% is claimed).
+    const near = /nearest the seed's "about 10%" at (\S+) \(per-buffer costs ×([\d.]+), memcpy ([\d.]+) B\/ns\)/.exec(text)!;
+    expect(near).not.toBeNull();
+    const sens = a.tables[3];
+    expect(String(sens.rows.find((r) => r[0] === `×${near[2]}`)![sens.columns.indexOf(`memcpy ${near[3]} B/ns`)])).toBe(near[1]);
+    const all = sens.rows.flatMap((r) => r.slice(1).map((x) => Math.abs(parseFloat(String(x)) + 10)));
+    expect(Math.abs(parseFloat(near[1]) + 10)).toBe(Math.min(...all));
     // The deepening on the ×2 row, in the fixed-work table's and the stall table's own figures.
     expect(text).toContain(`the drop deepens from ${cell(4, '×2', 1)} at +0 µs to ${cell(4, '×2', 2)} at +5 µs`);
     const stalls = (version: string, col: number) => String(a.tables[5].rows.find((r) => r[0] === '×2' && r[1] === version)![col]);
