@@ -7,9 +7,10 @@ import type { ModelInstance } from '../model/spec.js';
 import { CompiledSpace } from './compiled-space.js';
 import { CompileRefusal } from './refusal.js';
 
-export function compile(instance: ModelInstance): CompiledSpace | CompileRefusal {
+/** `targets: false`: the search keeps no edges (see CompiledSpace). */
+export function compile(instance: ModelInstance, options: { targets?: boolean } = {}): CompiledSpace | CompileRefusal {
   try {
-    return new CompiledSpace(instance);
+    return new CompiledSpace(instance, options);
   } catch (err) {
     if (err instanceof CompileRefusal) return err;
     throw err;

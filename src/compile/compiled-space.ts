@@ -23,7 +23,7 @@ import { DomainLayout, DomainViolation } from './domain-layout.js';
 import { generateSuccessors, type GeneratedSuccessors, type Hooks } from './generated-successors.js';
 import { RxspecError } from '../errors/rxspec-error.js';
 import { Stepper } from './step.js';
-import { RecordTable } from './table.js';
+import { MAX_BITMAP_BITS, RecordTable } from './table.js';
 import { SuccessorBatch } from './successor-batch.js';
 
 interface View {
@@ -58,10 +58,14 @@ export class CompiledSpace implements StateSpace {
   private readonly viewObject: View = { value: undefined, context: undefined, matches: () => false };
   private readonly eventsView: View = { value: undefined, context: undefined, matches: () => false };
 
-  /** `layout: 'shape'` forces the generic layout even when the model declares domains. */
+  /**
+   * `layout: 'shape'` forces the generic layout even when the model declares
+   * domains; `targets: false` says the search keeps no edges, so the ids of
+   * states seen before need not be tracked (a visited bitmap may be used).
+   */
   constructor(
     private readonly instance: ModelInstance,
-    options: { layout?: 'auto' | 'shape' } = {},
+    options: { layout?: 'auto' | 'shape'; targets?: boolean } = {},
   ) {
     this.chart = new Chart(instance.machine);
     refuseUncompilable(this.chart);
@@ -70,7 +74,7 @@ export class CompiledSpace implements StateSpace {
     this.env = { actions: instance.machine.implementations.actions as Record<string, unknown>, self, system: self.system };
     this.stepper = new Stepper(this.chart, this.configs, this.env);
     let why = '';
-    let declared: Layout | undefined;
+    let declared: DomainLayout | undefined;
     if (instance.domains && options.layout !== 'shape') {
       try {
         declared = new DomainLayout(instance.domains, this.chart.maxConfigurations());
@@ -79,10 +83,11 @@ export class CompiledSpace implements StateSpace {
       }
     }
     this.layout = declared ?? new ShapeLayout();
-    this.table = new RecordTable(this.layout.fixedWidth);
+    const bitmapBits = options.targets === false && declared && declared.keyBits > 0 && declared.keyBits <= MAX_BITMAP_BITS ? declared.keyBits : 0;
+    this.table = new RecordTable(this.layout.fixedWidth, bitmapBits);
     this.batch = new SuccessorBatch(this.layout.fixedWidth);
     this.pending = this.layout.fixedWidth ? null : [];
-    this.label = `compiled (${this.layout.name} layout${why})`;
+    this.label = `compiled (${this.layout.name} layout${bitmapBits ? `, visited bitmap of 2^${bitmapBits} bits` : ''}${why})`;
     this.gen = new GenericSuccessor(this.stepper, this.layout, this.env);
   }
 
@@ -138,12 +143,19 @@ export class CompiledSpace implements StateSpace {
   /** The state being expanded, for the per-event handlers (set by expand). */
   private cur = { id: 0, limit: 0, off: 0, len: 0, hint: 0, config: undefined as unknown as Config, context: undefined as unknown, events: [] as readonly EventObject[] };
   private curEmit: (eventIndex: number, target: number, isNew: boolean) => void = () => {};
-  private readonly generated = new Map<number, { indices: readonly number[]; fn: GeneratedSuccessors }>();
+  /** Generated successors by configuration id (an array: it is read once per state). */
+  private readonly generated: ({ indices: readonly number[]; fn: GeneratedSuccessors } | undefined)[] = [];
   /** Successors of the generated path, interned together (see SuccessorBatch). */
   private readonly batch: SuccessorBatch;
+  /**
+   * Batched successors pay off when interning probes a hash table (the
+   * batch overlaps their cache misses); a bitmap probe is one read, so its
+   * successors are reported at once.
+   */
   private readonly hooks: Hooks = {
-    emit: (k) => this.batch.add(k, this.gen.out, undefined),
+    emit: (k) => (this.table.tracksIds ? this.batch.add(k, this.gen.out, undefined) : this.report(k, this.layout.fixedWidth, undefined)),
     slow: (k) => {
+      if (!this.table.tracksIds) return this.handle(k);
       const n = this.compute(k);
       if (n >= 0) this.batch.add(k, this.gen.out, this.gen.nextContext);
     },
@@ -161,8 +173,10 @@ export class CompiledSpace implements StateSpace {
    */
   private report(k: number, n: number, context: unknown): void {
     const c = this.cur;
-    const j = this.table.intern(this.gen.out, n, c.limit);
     // The same record as the source: the step changed nothing that makes a state.
+    // (A bitmap does not give the source's id back, so compare the records first.)
+    if (!this.table.tracksIds && this.gen.out[0] === this.table.arena[c.off]) return;
+    const j = this.table.intern(this.gen.out, n, c.limit);
     if (j === c.id) return;
     if (context !== undefined) this.remember(j, context);
     this.curEmit(this.lastIndices[k], j, this.table.lastWasNew);
@@ -227,11 +241,11 @@ export class CompiledSpace implements StateSpace {
   private generatedFor(config: Config): GeneratedSuccessors | undefined {
     if (!(this.layout instanceof DomainLayout) || this.stepper.hasAlways) return undefined;
     const indices = this.lastIndices;
-    const known = this.generated.get(config.id);
+    const known = this.generated[config.id];
     if (known && (known.indices === indices || (known.indices.length === indices.length && known.indices.every((x, i) => x === indices[i])))) return known.fn;
     if (this.gen.out.length < this.layout.fixedWidth) this.gen.out = new Int32Array(2 * this.layout.fixedWidth);
     const fn = generateSuccessors(config, indices, this.cur.events, this.stepper, this.layout, this.env, this.hooks);
-    this.generated.set(config.id, { indices, fn });
+    this.generated[config.id] = { indices, fn };
     return fn;
   }
 

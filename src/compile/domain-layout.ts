@@ -73,6 +73,8 @@ export function domainMismatch(v: unknown, d: Domain, path: string): string | un
 export class DomainLayout implements Layout {
   readonly name = 'bit-packed';
   readonly fixedWidth: number;
+  /** Bits a one-word record uses (configuration and fields), or 0 when records take several words. */
+  readonly keyBits: number;
   private readonly root: Domain;
   private readonly configMask: number;
   /** The configuration's bits in word 0 (for generated code). */
@@ -122,6 +124,7 @@ export class DomainLayout implements Layout {
       used += leaf.bits;
     }
     this.fixedWidth = word + 1;
+    this.keyBits = word === 0 ? used : 0;
     const tables: unknown[][] = [];
     const pack: string[] = [...structure];
     const words = Array.from({ length: this.fixedWidth }, (_, i) => `w${i}`);

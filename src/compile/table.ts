@@ -6,8 +6,14 @@
  * the record's hash otherwise (a probe reads the arena only on a full-hash
  * match). Id and key sit side by side, so a probe is one cache line. Fixed-width records need no offset table: record i starts at
  * i × width. A state costs its record and about 11 bytes of slots.
+ *
+ * When the search needs no ids of states seen before (it keeps no edges) and
+ * records are one word of at most MAX_BITMAP_BITS bits, the visited set is a
+ * bitmap indexed by the record itself: exact (the record is the state), no
+ * hashing or probing, one bit per possible state. The hash table's slots are
+ * then never allocated, and a state seen before is reported as UNTRACKED.
  */
-import { NOT_INTERNED } from '../explore/state-space.js';
+import { NOT_INTERNED, UNTRACKED } from '../explore/state-space.js';
 
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -23,6 +29,9 @@ function hash(r: Int32Array, pos: number, len: number): number {
 
 const MIN_SLOTS = 1 << 12;
 
+/** The widest one-word record a bitmap covers: 2^30 bits, 128 MiB of address space, touched only where states lie. */
+export const MAX_BITMAP_BITS = 30;
+
 export class RecordTable {
   arena: Int32Array;
   private used = 0;
@@ -35,10 +44,28 @@ export class RecordTable {
   /** Whether the last intern call added its record. */
   lastWasNew = false;
 
-  /** `width` is the fixed record width, or 0 for records of any width. */
-  constructor(readonly width: number) {
+  /** One bit per possible one-word record, when the table is a bitmap. */
+  private readonly bitmap: Int32Array | null;
+
+  /**
+   * `width` is the fixed record width, or 0 for records of any width;
+   * `bitmapBits` > 0 (one-word records of that many bits, at most
+   * MAX_BITMAP_BITS) makes the visited set a bitmap that does not track ids.
+   */
+  constructor(
+    readonly width: number,
+    bitmapBits = 0,
+  ) {
     this.arena = new Int32Array(Math.max(1024, width * 4096));
     this.offsets = width ? null : new Int32Array(4096);
+    if (bitmapBits > 0 && (width !== 1 || bitmapBits > MAX_BITMAP_BITS)) throw new Error(`internal: a bitmap needs one-word records of at most ${MAX_BITMAP_BITS} bits`);
+    this.bitmap = bitmapBits > 0 ? new Int32Array(Math.max(1, 2 ** bitmapBits / 32)) : null;
+    if (this.bitmap) this.slots = new Int32Array(0);
+  }
+
+  /** Whether ids of states seen before are tracked (not with a bitmap). */
+  get tracksIds(): boolean {
+    return this.bitmap === null;
   }
 
   offset(id: number): number {
@@ -67,6 +94,10 @@ export class RecordTable {
    * instead of following one another.
    */
   prefetch(r: Int32Array, pos: number, len: number): void {
+    if (this.bitmap) {
+      this.touched ^= this.bitmap[r[pos] >>> 5];
+      return;
+    }
     const key = this.width === 1 ? r[pos] : hash(r, pos, len);
     const slot = this.width === 1 ? mix(key) & this.mask : key & this.mask;
     this.touched ^= this.slots[2 * slot];
@@ -78,6 +109,7 @@ export class RecordTable {
    * which.
    */
   intern(r: Int32Array, len: number, limit: number): number {
+    if (this.bitmap) return this.internBit(r[0], limit);
     const one = this.width === 1;
     const h = one ? mix(r[0]) : hash(r, 0, len);
     const key = one ? r[0] : h;
@@ -119,6 +151,26 @@ export class RecordTable {
     return id;
   }
 
+  /** intern for a bitmap: the record is its own index. */
+  private internBit(k: number, limit: number): number {
+    const w = k >>> 5;
+    const bit = 1 << (k & 31);
+    if (this.bitmap![w] & bit) {
+      this.lastWasNew = false;
+      return UNTRACKED;
+    }
+    this.lastWasNew = true;
+    if (this.size >= limit) return NOT_INTERNED;
+    this.bitmap![w] |= bit;
+    if (this.used + 1 > this.arena.length) {
+      const a = new Int32Array(this.arena.length * 2);
+      a.set(this.arena.subarray(0, this.used));
+      this.arena = a;
+    }
+    this.arena[this.used++] = k;
+    return this.size++;
+  }
+
   private grow(): void {
     const n = (this.mask + 1) * 2;
     const next = new Int32Array(2 * n);
@@ -139,6 +191,6 @@ export class RecordTable {
   }
 
   get bytes(): number {
-    return this.arena.byteLength + (this.offsets?.byteLength ?? 0) + this.slots.byteLength;
+    return this.arena.byteLength + (this.offsets?.byteLength ?? 0) + this.slots.byteLength + (this.bitmap?.byteLength ?? 0);
   }
 }

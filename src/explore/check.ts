@@ -69,9 +69,9 @@ export function resolveRun(spec: AnyModelSpec, variantName?: string, overrides: 
 const steps = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
 
 /** The compiled space when the machine compiles; otherwise XState's, labelled with the refusal. */
-function chooseSpace(instance: ModelInstance, which: 'compiled' | 'xstate'): StateSpace {
+function chooseSpace(instance: ModelInstance, which: 'compiled' | 'xstate', keepEdges: boolean): StateSpace {
   if (which === 'xstate') return new XStateSpace(instance);
-  const c = compile(instance);
+  const c = compile(instance, { targets: keepEdges });
   if (!(c instanceof CompileRefusal)) return c;
   const fallback = new XStateSpace(instance);
   Object.defineProperty(fallback, 'label', { value: `xstate (not compiled: ${c.message})` });
@@ -98,7 +98,8 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
   positive('max-states', options.maxStates);
   positive('max-depth', options.maxDepth);
   const { variant, params, instance } = resolveRun(spec, options.variant, options.params);
-  let space = chooseSpace(instance, options.successors ?? 'compiled');
+  const keepEdges = spec.liveness.length > 0;
+  let space = chooseSpace(instance, options.successors ?? 'compiled', keepEdges);
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
   const checkDeadlock = spec.checkDeadlock !== false;
   const probe = {
@@ -112,7 +113,7 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     maxDepth: options.maxDepth,
     onProgress: options.onProgress,
     progressEveryMs: options.progressEveryMs,
-    keepEdges: spec.liveness.length > 0,
+    keepEdges,
   };
   let out: SearchOutcome;
   try {

@@ -57,6 +57,8 @@ export class StateGraph {
   addEdge(target: number, eventIndex: number): void {
     this.transitions++;
     if (!this.keepEdges) return;
+    // A space that does not track targets must only be searched without edges.
+    if (target < 0) throw new Error(`internal: an edge to state ${target} in a graph that keeps edges`);
     this.edgeTarget.push(target);
     this.edgeEvent.push(eventIndex);
   }

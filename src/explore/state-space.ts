@@ -13,6 +13,13 @@ import type { ModelState } from '../model/spec.js';
 /** Returned as the target of an edge when a new state was not interned because of the bound. */
 export const NOT_INTERNED = -1;
 
+/**
+ * Returned as the target of an edge to a state interned earlier whose id the
+ * space does not track: a space built for a search that keeps no edges may
+ * remember only that a state was seen (a bitmap), not its number.
+ */
+export const UNTRACKED = -2;
+
 export interface StateSpace {
   /** Which path computes successors, for statistics ('xstate', 'compiled'). */
   readonly label: string;
@@ -29,7 +36,8 @@ export interface StateSpace {
    * Computes the successors of `id`: calls `emit` once per event of the
    * alphabet that changes the state, in the model's event order, with the
    * target's id (interning it if new, unless the space already holds
-   * `limit` states, in which case the target is NOT_INTERNED). Throws
+   * `limit` states, in which case the target is NOT_INTERNED; a target seen
+   * before may be UNTRACKED if the space was built without targets). Throws
    * ModelStepError if the model's code throws.
    */
   expand(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): void;

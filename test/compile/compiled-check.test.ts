@@ -24,8 +24,26 @@ describe('compiled and XState paths agree', () => {
 describe('what the statistics say about the path', () => {
   test('declared domains give the bit-packed layout: the benchmark model at N = 8 is one 32-bit word per state', () => {
     const r = check(rcBench, { params: { N: 8 } });
-    expect(r.stats.successorPath).toBe('compiled (bit-packed layout)');
+    // No liveness, so no edges: the visited set is a bitmap over the 2 + 3 × 4 + 2 + 2 bits of a record.
+    expect(r.stats.successorPath).toBe('compiled (bit-packed layout, visited bitmap of 2^18 bits)');
     expect(r.stats.distinct).toBe(11502);
+  });
+
+  test('with a visited bitmap the shortest counterexample is the one XState\'s path finds', () => {
+    // inFlight reaching N takes N sends and N transmits after connecting: the bitmap must not lose a parent or a level.
+    const bounded = { ...rcBench, invariants: [{ name: 'inFlightBelowN', doc: 'Not every send is in flight at once.', holds: (s: { context: { inFlight: number } }, p: { N: number }) => s.context.inFlight < p.N }] };
+    const compiled = check(bounded, { params: { N: 5 } });
+    const reference = check(bounded, { params: { N: 5 }, successors: 'xstate' });
+    expect(compiled.stats.successorPath).toContain('visited bitmap');
+    expect(summary(compiled)).toEqual(summary(reference));
+    const steps = (r: typeof compiled) => (r.kind === 'violated' ? (r.violations[0].trace?.steps ?? []).map((st) => st.event.type) : []);
+    expect(steps(compiled)).toEqual(steps(reference));
+    expect(steps(compiled)).toHaveLength(12);
+  });
+
+  test('a model with liveness keeps its edges and so a hash table of ids, not a bitmap', () => {
+    const live = { ...rcBench, liveness: [{ name: 'sendsLeaveTheQueue', doc: 'A queued send is eventually transmitted or flushed.', from: (s: { context: { sendQ: number } }) => s.context.sendQ > 0, to: (s: { context: { sendQ: number } }) => s.context.sendQ === 0, fair: ['TRANSMIT', 'CONNECT', 'ESTABLISH', 'FLUSH'] }] };
+    expect(check(live, { params: { N: 3 } }).stats.successorPath).toBe('compiled (bit-packed layout)');
   });
 
   test('a model without domains uses the shape layout', () => {
