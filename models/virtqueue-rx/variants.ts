@@ -45,7 +45,7 @@ export const V3_12: Behaviour = {
   drainOnError: false,
 };
 
-/** 2613af0e (3.13-rc1): MAX_PACKET_LEN pieces, truesize 1518 each, frag_list, no coalescing, errors not drained. */
+/** 2613af0e alone, before ba275241 and 8fc3b9e9 (all three in 3.13): MAX_PACKET_LEN pieces, truesize 1518 each, frag_list, no coalescing, errors not drained. */
 export const DALTON_2613AF0E: Behaviour = {
   ...V3_13,
   bufLen: 'max-packet-len',
@@ -107,7 +107,7 @@ export const variants: readonly V[] = [
   {
     name: 'error-path-not-drained',
     kind: 'bug',
-    doc: 'Dalton\'s 2613af0e as merged for 3.13-rc1 (fixed by 8fc3b9e9, Michael S. Tsirkin, 28 Nov 2013, before v3.13): 1518-byte pieces, frag_list, but a failed head or frag_list allocation returns without consuming the packet\'s remaining buffers (and loses the reference of the buffer just fetched), which later receive_buf calls parse as packets: a remainder shorter than 24 bytes goes down the short-packet path, a longer one is read as a header (kernel-facts §3.4 item 4).',
+    doc: 'Dalton\'s 2613af0e alone (author date 28 Oct 2013), before Jason Wang\'s ba275241 coalescing (1 Nov 2013) and Michael S. Tsirkin\'s 8fc3b9e9 err_skb (28 Nov 2013, the fix), both also in v3.13: the commit, not a release (3.13-rc1 probably had ba275241 with it): 1518-byte pieces, frag_list, but a failed head or frag_list allocation returns without consuming the packet\'s remaining buffers (and loses the reference of the buffer just fetched), which later receive_buf calls parse as packets: a remainder shorter than 24 bytes goes down the short-packet path, a longer one is read as a header (kernel-facts §3.4 item 4).',
     behaviour: DALTON_2613AF0E,
     catches: ['packetConsumesExactlyNumBuffers', 'everyBufferHasOneOwner', 'deliveredSkbsAreWholePackets'],
   },

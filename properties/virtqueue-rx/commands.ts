@@ -1,7 +1,9 @@
 /**
  * fast-check commands for the receive queue: one per machine event, each
- * with a pure precondition (the event does something now), an asserting
- * `run` (lockstep equality of abstraction and snapshot), and a `toString`
+ * with a pure precondition (the event does something now on either side:
+ * the machine or the implementation), an asserting `run` (in lockstep both
+ * sides agree on whether the event is enabled, in both directions, and the
+ * abstraction equals the snapshot afterwards), and a `toString`
  * in the events' own words, so a shrunk counterexample reads as a trace.
  */
 import fc from 'fast-check';
@@ -18,6 +20,18 @@ export class LockstepDivergence extends Error {
   constructor(event: string, machine: unknown, impl: unknown) {
     super(`after ${event} the implementation's abstraction differs from the machine:\n machine ${JSON.stringify(machine)}\n impl    ${JSON.stringify(impl)}`);
     this.name = 'LockstepDivergence';
+  }
+}
+
+/** The machine and the implementation disagree on whether an event can happen now (either way round). */
+export class EnablednessDivergence extends Error {
+  constructor(event: string, machineAllows: boolean) {
+    super(
+      machineAllows
+        ? `${event}: the machine allows it, the implementation's state does not`
+        : `${event}: the implementation accepts it, the machine refuses it (an over-strict guard, or a missing transition)`,
+    );
+    this.name = 'EnablednessDivergence';
   }
 }
 
@@ -38,9 +52,8 @@ export class RxCommand implements fc.Command<RxModel, RxHarness> {
   }
 
   run(_m: RxModel, h: RxHarness): void {
-    if (h.lockstep && h.implEnabled(this.event) !== true) {
-      throw new Error(`${describe(this.event)}: the machine allows it, the implementation's state does not`);
-    }
+    const d = h.enablednessDisagreement(this.event);
+    if (d) throw new EnablednessDivergence(describe(this.event), d.machine);
     h.apply(this.event, this.frame ? frameBytes(this.frame.length, this.frame.seed) : undefined);
     if (h.lockstep) {
       const { machine, impl } = h.views();

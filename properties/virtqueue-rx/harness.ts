@@ -5,6 +5,7 @@
  * every frame the application reads against the frame the device wrote.
  */
 import type { AnyMachineSnapshot } from 'xstate';
+import type { ModelInstance } from '../../src/model/spec.js';
 import { XStateSuccessors } from '../../src/explore/xstate-successors.js';
 import { instantiate } from '../../models/virtqueue-rx/instance.js';
 import type { Behaviour } from '../../models/virtqueue-rx/behaviour.js';
@@ -23,17 +24,22 @@ export class RxHarness {
   snapshot?: AnyMachineSnapshot;
   /** Machine events of each type applied (to show what a run exercised). */
   readonly applied = new Map<string, number>();
+  /** Every operation applied to the implementation, to replay on a fresh queue (see `wouldAllocFragList`). */
+  private readonly history: ((rx: VirtnetRx) => void)[] = [];
+  private fragListTrial?: { at: number; allocates: boolean };
 
   constructor(
     readonly b: Behaviour,
     readonly p: VirtqueueRxParams,
     lockstep: boolean,
     strictOracle = true,
+    /** The machine to step in lockstep (a test's deliberately broken variant); the model's own by default. */
+    instance: ModelInstance = instantiate(p, b),
   ) {
     this.oracle = new FrameOracle(strictOracle);
     this.rx = new VirtnetRx(b, p);
     if (lockstep) {
-      this.succ = new XStateSuccessors(instantiate(p, b));
+      this.succ = new XStateSuccessors(instance);
       this.snapshot = this.succ.initial()[0];
     }
   }
@@ -42,14 +48,29 @@ export class RxHarness {
     return this.succ !== undefined;
   }
 
-  /** Whether the event does something now, by the machine when in lockstep, else by the implementation's own state. */
+  /**
+   * Whether a command runs at all: when the event does something on either side. Taking the
+   * union (not one side's guard) means a disagreement is never skipped: a command one side
+   * refuses and the other accepts runs, and `enabledness` reports it. Without lockstep, the
+   * implementation's own state decides.
+   */
   enabled(e: VirtqueueRxEvent): boolean {
-    if (this.succ && this.snapshot) {
-      const m = this.machineEvent(e);
-      const next = this.succ.step(this.snapshot, m);
-      return this.succ.key(next) !== this.succ.key(this.snapshot);
-    }
-    return this.implEnabled(e);
+    return this.implEnabled(e) || (this.lockstep && this.machineEnabled(e));
+  }
+
+  /** Whether the machine's event for the command changes its state (the checker's own notion of a transition). */
+  machineEnabled(e: VirtqueueRxEvent): boolean {
+    if (!this.succ || !this.snapshot) throw new Error('machineEnabled needs a lockstep harness');
+    const next = this.succ.step(this.snapshot, this.machineEvent(e));
+    return this.succ.key(next) !== this.succ.key(this.snapshot);
+  }
+
+  /** Both sides' verdicts on the event, when they differ (lockstep only); undefined when they agree. */
+  enablednessDisagreement(e: VirtqueueRxEvent): { machine: boolean; impl: boolean } | undefined {
+    if (!this.lockstep) return undefined;
+    const machine = this.machineEnabled(e);
+    const impl = this.implEnabled(e);
+    return machine === impl ? undefined : { machine, impl };
   }
 
   /**
@@ -91,8 +112,9 @@ export class RxHarness {
       case 'RECEIVE_MISPARSE':
         return rx.napi === 'polling' && rx.vq.moreUsed();
       case 'RECEIVE_HEAD_OOM':
-      case 'RECEIVE_NSKB_OOM':
         return rx.napi === 'polling' && rx.vq.moreUsed() && this.nextIsHead();
+      case 'RECEIVE_NSKB_OOM':
+        return rx.napi === 'polling' && rx.vq.moreUsed() && this.nextIsHead() && this.wouldAllocFragList();
       case 'NAPI_COMPLETE':
         return rx.napi === 'polling' && !rx.vq.moreUsed();
       case 'NAPI_COMPLETE_OOM':
@@ -106,51 +128,34 @@ export class RxHarness {
     }
   }
 
+  /**
+   * Whether receive_buf, run now, would allocate a frag_list skb (the allocation RECEIVE_NSKB_OOM
+   * fails): the implementation answers by trial, replaying this run on a fresh queue, arming the
+   * fault and seeing whether receive_buf consumed it. Its own code decides, not the machine's.
+   */
+  private wouldAllocFragList(): boolean {
+    if (this.fragListTrial?.at === this.history.length) return this.fragListTrial.allocates;
+    const trial = new VirtnetRx(this.b, this.p);
+    for (const op of this.history) op(trial);
+    trial.faults.nskb = true;
+    try {
+      trial.receive();
+    } catch {
+      // A kernel fault on this receive is the plain RECEIVE's story; the flag still says whether the allocation came first.
+    }
+    this.fragListTrial = { at: this.history.length, allocates: !trial.faults.nskb };
+    return this.fragListTrial.allocates;
+  }
+
   /** Applies the event to the implementation (and the machine); `frame` is the device's bytes for DEVICE_RX. */
   apply(e: VirtqueueRxEvent, frame?: Uint8Array): void {
     const rx = this.rx;
     const m = this.succ ? this.machineEvent(e) : e;
     this.applied.set(m.type, (this.applied.get(m.type) ?? 0) + 1);
-    switch (e.type) {
-      case 'OPEN':
-        rx.open();
-        break;
-      case 'OPEN_OOM':
-        rx.open(e.posted);
-        break;
-      case 'DEVICE_RX': {
-        const stamped = this.oracle.stamp(frame!);
-        if (rx.deviceRx(stamped) === 0) throw new Error(`device could not place a ${e.len}-byte frame`);
-        break;
-      }
-      case 'RECEIVE':
-      case 'RECEIVE_MISPARSE':
-        rx.receive();
-        break;
-      case 'RECEIVE_HEAD_OOM':
-        rx.faults.head = true;
-        rx.receive();
-        break;
-      case 'RECEIVE_NSKB_OOM':
-        rx.faults.nskb = true;
-        rx.receive();
-        break;
-      case 'NAPI_COMPLETE':
-        rx.napiComplete();
-        break;
-      case 'NAPI_COMPLETE_OOM':
-        rx.napiComplete(e.posted);
-        break;
-      case 'REFILL_WORK':
-        rx.refillWork();
-        break;
-      case 'REFILL_WORK_OOM':
-        rx.refillWork(e.posted);
-        break;
-      case 'SKB_FREE':
-        this.oracle.read(rx.read());
-        break;
-    }
+    const stamped = e.type === 'DEVICE_RX' ? this.oracle.stamp(frame!) : undefined;
+    this.history.push((trial) => void applyToImpl(trial, e, stamped));
+    const read = applyToImpl(rx, e, stamped);
+    if (read) this.oracle.read(read);
     if (this.succ && this.snapshot) {
       this.snapshot = this.succ.step(this.snapshot, m);
       if (e.type === 'RECEIVE_NSKB_OOM' && rx.faults.nskb) throw new Error('the machine allocated a frag_list skb here, the implementation did not');
@@ -186,5 +191,37 @@ export class RxHarness {
       unconsumed: u16Distance(rx.vq.lastUsedIdx, rx.ring.usedIdx),
       availableToDevice: u16Distance(rx.ring.usedIdx, rx.ring.availIdx),
     };
+  }
+}
+
+/** One command on the implementation (the fault events arm their allocation failure); returns the bytes SKB_FREE read. */
+function applyToImpl(rx: VirtnetRx, e: VirtqueueRxEvent, frame: Uint8Array | undefined): Uint8Array | undefined {
+  switch (e.type) {
+    case 'OPEN':
+      return void rx.open();
+    case 'OPEN_OOM':
+      return void rx.open(e.posted);
+    case 'DEVICE_RX':
+      if (rx.deviceRx(frame!) === 0) throw new Error(`device could not place a ${e.len}-byte frame`);
+      return;
+    case 'RECEIVE':
+    case 'RECEIVE_MISPARSE':
+      return void rx.receive();
+    case 'RECEIVE_HEAD_OOM':
+      rx.faults.head = true;
+      return void rx.receive();
+    case 'RECEIVE_NSKB_OOM':
+      rx.faults.nskb = true;
+      return void rx.receive();
+    case 'NAPI_COMPLETE':
+      return void rx.napiComplete();
+    case 'NAPI_COMPLETE_OOM':
+      return void rx.napiComplete(e.posted);
+    case 'REFILL_WORK':
+      return void rx.refillWork();
+    case 'REFILL_WORK_OOM':
+      return void rx.refillWork(e.posted);
+    case 'SKB_FREE':
+      return rx.read();
   }
 }

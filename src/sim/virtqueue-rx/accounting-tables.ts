@@ -14,7 +14,7 @@ import { copyChunks } from './throughput.js';
 
 const behaviour = (name: string) => variants.find((v) => v.name === name)!.behaviour;
 
-/** The versions compared: the model's version variants but fb51879d (3.14 has its hole), and Dalton's patch as merged for 3.13-rc1. */
+/** The versions compared: the model's version variants but fb51879d (3.14 has its hole), and Dalton's patch alone (2613af0e, before ba275241's coalescing and 8fc3b9e9's err_skb). */
 export const SIM_VERSIONS: readonly { name: string; doc: string; b: Behaviour }[] = [
   { name: 'v3.12', doc: '4 KiB pages', b: behaviour('v3.12') },
   { name: '2613af0e', doc: '1518-B frags, frag_list (the seed\'s patch)', b: DALTON_2613AF0E },
@@ -97,7 +97,7 @@ export function ringTable(rng: Rng, versions = SIM_VERSIONS): { table: SimTable;
   const p = kernelParams();
   const gso = new Map<string, GsoFigures>();
   // 3.13 again on order-0 frag pages: the fallback when no 32 KiB page is free.
-  const orderZero = versions.filter((v) => v.name === 'v3.13').map((v) => ({ ...v, name: 'v3.13, 4 KiB frag pages', p: { ...p, pageFragSize: 4096 } }));
+  const orderZero = versions.filter((v) => v.name === 'v3.13').map((v) => ({ ...v, name: 'v3.13, 4 KiB frag pages', p: { ...p, pageFragSize: p.pageSize } }));
   const rows = [...versions.map((v) => ({ ...v, p })), ...orderZero].map(({ name, b, p }) => {
     const s = stream(rng, GSO_FRAME, 150);
     const acc = account(b, p, s.lengths, s.seed).slice(20);

@@ -11,7 +11,7 @@
 import type { SimPlot, SimReport, Simulation } from '../../model/spec.js';
 import { Rng } from '../rng.js';
 import { GSO_FRAME, SIM_VERSIONS, kernelParams, mtuTable, r2, ringTable } from './accounting-tables.js';
-import { EXTRA_GUEST_NS, PER_BUFFER, pctText, throughputTables } from './throughput-tables.js';
+import { EXTRA_GUEST_NS, MEMCPY, PAIR, PER_BUFFER, bottleneckNote, deepenings, pctText, throughputTables } from './throughput-tables.js';
 import { ewmaPlot } from './ewma.js';
 import { RECEIVE_AVG_WEIGHT } from '../../../models/virtqueue-rx/kernel.js';
 
@@ -59,8 +59,20 @@ export const simulation: Simulation = {
         ? `Fixed guest work per packet that the model leaves out (VM exits and interrupt injection, the rest of the stack, the application) dilutes the difference: the change shrinks as that work grows (per-buffer costs ${shrinking.join(', ')}; table), and ${r2(tenAt / 1000)} µs of it brings the change to the seed's −10%, not the ${r2(tp.costOnlyTenPercentAt / 1000)} µs the per-packet costs alone would suggest (the ring's stalls come on top)`
         : 'No fixed guest work up to 200 µs per packet brings the change to the seed\'s −10%';
       findings.push(
-        `On the kvm-2013 estimates, full-size GSO throughput changes by ${pctText(tp.change.get('2613af0e')!)} with Dalton's patch as posted${has('v3.13') ? `, ${pctText(tp.change.get('v3.13')!)} with 3.13` : ''}${has('v3.14-ewma') ? ` and ${pctText(tp.change.get('v3.14-ewma')!)} with 3.14` : ''} against 3.12 (bottleneck: ${tp.rows.find((r) => r[0] === 'v3.12')![3]} on 3.12, ${tp.rows.find((r) => r[0] === '2613af0e')![3]} with the patch). ${everywhere ? 'The seed\'s direction is reproduced at every point of both grids' : 'The seed\'s direction is not reproduced at every point of the grids'}; its size is ${tp.grid.hasTen ? 'reached only in part of the grid' : 'not'}: over per-buffer costs ×0.5 to ×2 and copy rates 2.5 to 10 B/ns the drop runs from ${pctText(tp.grid.max)} to ${pctText(tp.grid.min)}. The per-packet guest cost explains ${pctText(tp.costOnlyChange)}: ${r2(a.buffers)} buffers per packet instead of ${r2(o.buffers)} (descriptors on both sides, ${r2(a.copyChunks)} copy calls to the application instead of ${r2(o.copyChunks)}, ${r2(a.fragListSkbs)} frag_list skbs), partly repaid by carving ${r2(a.buffersPerCompoundPage)} buffers from each 32 KiB page instead of taking a page per buffer. The rest is the ring: it holds ${a.perRing} packets instead of ${o.perRing}, and between refills the vhost thread waits for buffers while the guest waits for packets, so the guest vCPU is busy ${pct(tp.guestBusy.get('2613af0e')!)} of the time against ${pct(tp.guestBusy.get('v3.12')!)}. ${dilution}.`,
+        `On the kvm-2013 estimates, full-size GSO throughput changes by ${pctText(tp.change.get('2613af0e')!)} with Dalton's patch as posted${has('v3.13') ? `, ${pctText(tp.change.get('v3.13')!)} with 3.13` : ''}${has('v3.14-ewma') ? ` and ${pctText(tp.change.get('v3.14-ewma')!)} with 3.14` : ''} against 3.12 (bottleneck: ${tp.rows.find((r) => r[0] === 'v3.12')![3]} on 3.12, ${tp.rows.find((r) => r[0] === '2613af0e')![3]} with the patch). ${everywhere ? 'The seed\'s direction is reproduced at every point of both grids' : 'The seed\'s direction is not reproduced at every point of the grids'}; its size is not: over per-buffer costs ×${PER_BUFFER[0]} to ×${PER_BUFFER.at(-1)} and copy rates ${MEMCPY[0]} to ${MEMCPY.at(-1)} B/ns the drop runs from ${pctText(tp.grid.max)} to ${pctText(tp.grid.min)}, nearest the seed's "about 10%" at ${pctText(tp.grid.nearestTen.value)} (per-buffer costs ×${tp.grid.nearestTen.perBuffer}, memcpy ${tp.grid.nearestTen.memcpy} B/ns). The per-packet guest cost explains ${pctText(tp.costOnlyChange)}: ${r2(a.buffers)} buffers per packet instead of ${r2(o.buffers)} (descriptors on both sides, ${r2(a.copyChunks)} copy calls to the application instead of ${r2(o.copyChunks)}, ${r2(a.fragListSkbs)} frag_list skbs), partly repaid by carving ${r2(a.buffersPerCompoundPage)} buffers from each 32 KiB page instead of taking a page per buffer. The rest is the ring: it holds ${a.perRing} packets instead of ${o.perRing}, and between refills the vhost thread waits for buffers while the guest waits for packets, so the guest vCPU is busy ${pct(tp.guestBusy.get('2613af0e')!)} of the time against ${pct(tp.guestBusy.get('v3.12')!)}. ${dilution}.`,
       );
+      const deep = deepenings(tp.fixedCells);
+      if (deep.length > 0) {
+        const [base, patch] = PAIR;
+        const busy = (r: { guestBusy: number }) => pct(r.guestBusy);
+        const steps = deep.map(({ row, from, to }) => {
+          const [a, b] = [tp.fixedCells[row][from], tp.fixedCells[row][to]];
+          const [pa, pb, oa, ob] = [a.runs.get(patch)!, b.runs.get(patch)!, a.runs.get(base)!, b.runs.get(base)!];
+          const at = (j: number) => `+${EXTRA_GUEST_NS[j] / 1000} µs`;
+          return `On the ×${PER_BUFFER[row]} row of the fixed-work table the drop deepens from ${pctText(a.drop)} at ${at(from)} to ${pctText(b.drop)} at ${at(to)}. At ${at(from)} ${patch}'s vhost thread does ${pct(pa.hostNs / pa.guestNs)} as much work per packet as its guest vCPU, and only ${pa.refillsToStarvedHost} of its ${pa.refills} refills find the vhost thread already out of buffers: the guest's poll empties while the vhost thread is still writing and refills the ring before it runs dry, so the guest is busy ${busy(pa)} of the time (${base}: ${busy(oa)}). At ${at(to)} the guest does ${r2(pb.guestNs / pb.hostNs)} times the vhost thread's work, ${pb.refillsToStarvedHost} of ${pb.refills} refills come after the vhost thread ran dry, and the guest waits while the first packet after each is written: busy ${busy(pb)} against ${base}'s ${busy(ob)} (${base}'s ring holds ${g(base).perRing} packets to ${patch}'s ${g(patch).perRing}, so its ${ob.refillsToStarvedHost} such waits are fewer and spread over more packets).`;
+        });
+        findings.push(`${steps.join(' ')} ${bottleneckNote(tp.fixedCells)} Per cell: the table behind the fixed-work grid.`);
+      }
       const guestUs = (n: string) => tp.guestNs.get(n)! / 1000;
       const rings = versions.map((v) => v.name).filter((n) => ring.gso.has(n));
       const few = rings.reduce((x, n) => (g(n).perRing < g(x).perRing ? n : x));
@@ -79,14 +91,16 @@ export const simulation: Simulation = {
     }
     if (plots[0]) {
       const shrinkAfter = firstChange(plots[0].series[0].points);
-      const growAfter = firstReach(plots[0].series[1].points, 4096);
+      // 3.14's get_mergeable_buf_len clamps the average to PAGE_SIZE − hdr_len: buffers grow to a page at most.
+      const pageSize = kernelParams().pageSize;
+      const growAfter = firstReach(plots[0].series[1].points, pageSize);
       findings.push(
-        `The 3.14 EWMA (weight ${RECEIVE_AVG_WEIGHT}) takes the first packet's length as its average; after that it is slow and lopsided: after a stream of small packets, ${growAfter} GSO packets bring new buffers to 4096 bytes (one ${GSO_FRAME}-byte sample moves a small average by about ${Math.round(GSO_FRAME / RECEIVE_AVG_WEIGHT)} bytes), while after a GSO stream ${shrinkAfter} small packets pass before new buffers start to shrink (plot). Buffers already posted keep their length until the ring turns over.`,
+        `The 3.14 EWMA (weight ${RECEIVE_AVG_WEIGHT}) takes the first packet's length as its average; after that it is slow and lopsided: after a stream of small packets, ${growAfter} GSO packets bring new buffers to ${pageSize} bytes (one ${GSO_FRAME}-byte sample moves a small average by about ${Math.round(GSO_FRAME / RECEIVE_AVG_WEIGHT)} bytes), while after a GSO stream ${shrinkAfter} small packets pass before new buffers start to shrink (plot). Buffers already posted keep their length until the ring turns over.`,
       );
     } else {
       findings.push('The 3.14 EWMA plot is shown when v3.14-ewma is simulated.');
     }
-    return { tables: [mtu.table, ring.table, tp.throughput, tp.sensitivity, tp.fixedSensitivity, tp.pauses], plots, findings };
+    return { tables: [mtu.table, ring.table, tp.throughput, tp.sensitivity, tp.fixedSensitivity, tp.fixedStalls, tp.pauses], plots, findings };
   },
 };
 

@@ -67,6 +67,9 @@ export interface PipelineResult {
   readonly hostUtilization: number;
   /** Time the vhost thread waited for buffers, as a share of the run. */
   readonly hostStarvedShare: number;
+  /** Refills that posted buffers, and how many of them found the vhost thread already waiting for buffers. */
+  readonly refills: number;
+  readonly refillsToStarvedHost: number;
 }
 
 export interface PipelineOptions {
@@ -95,6 +98,8 @@ export function runPipeline(acc: readonly PacketAccount[], cost: readonly Packet
   let delivered = 0;
   let bytes = 0;
   let lastDone = 0;
+  let refills = 0;
+  let refillsToStarvedHost = 0;
   const at = (i: number) => i % acc.length;
 
   const tryHost = () => {
@@ -135,6 +140,10 @@ export function runPipeline(acc: readonly PacketAccount[], cost: readonly Packet
       return;
     }
     const refill = refillDue() ? o.ringSize - posted : 0;
+    if (refill > 0 && next < o.packets) {
+      refills++;
+      if (starvedSince !== null) refillsToStarvedHost++;
+    }
     const refillCost = refill * (cost[0]?.refillPerBufferNs ?? 0);
     vcpu.serve(refillCost, 'refill', () => {
       posted += refill;
@@ -171,5 +180,7 @@ export function runPipeline(acc: readonly PacketAccount[], cost: readonly Packet
     guestUtilization: vcpu.utilization(elapsed),
     hostUtilization: vhost.utilization(elapsed),
     hostStarvedShare: elapsed > 0 ? starved / elapsed : 0,
+    refills,
+    refillsToStarvedHost,
   };
 }

@@ -17,6 +17,14 @@ import type { VirtqueueRxParams } from '../../../models/virtqueue-rx/params.js';
 import type { VirtqueueRxEvent } from '../../../models/virtqueue-rx/events.js';
 import { agreesInLockstep, receivesEveryFrameIntact, trafficCommands, type TrafficRun } from '../../../properties/virtqueue-rx/traffic-property.js';
 import { RxHarness } from '../../../properties/virtqueue-rx/harness.js';
+import { EnablednessDivergence, type RxModel } from '../../../properties/virtqueue-rx/commands.js';
+import { instantiate } from '../../../models/virtqueue-rx/instance.js';
+import { virtqueueRxMachine } from '../../../models/virtqueue-rx/virtqueue-rx.machine.js';
+import { deviceAccepts, deviceWrite } from '../../../models/virtqueue-rx/device.js';
+import { draft, type Env } from '../../../models/virtqueue-rx/driver-ops.js';
+import { u16Distance } from '../../../models/virtqueue-rx/kernel.js';
+import type { Ctx } from '../../../models/virtqueue-rx/context.js';
+import type { ModelInstance } from '../../../src/model/spec.js';
 import { frameBytes } from '../../../src/traffic/ethernet-frames.js';
 
 const behaviour = (name: string) => variants.find((v) => v.name === name)!.behaviour;
@@ -106,5 +114,48 @@ describe('virtqueue-rx: the misparse on crafted bytes', () => {
     expect(h.rx.sock).toHaveLength(0);
     expect(h.rx.stats.rxLengthErrors).toBe(1);
     expect(h.rx.vq.lastUsedIdx).toBe(h.rx.ring.usedIdx);
+  });
+});
+
+describe('virtqueue-rx: lockstep checks enabledness both ways', () => {
+  const b = behaviour('v3.13');
+  const env: Env = { b, p: atCheckBounds };
+  type GuardArgs = { context: Ctx; event: VirtqueueRxEvent };
+  /** The 3.13 machine with one guard replaced: a seeded model bug the implementation knows nothing of. */
+  const withGuard = (name: string, guard: (a: GuardArgs) => boolean): ModelInstance => ({
+    ...instantiate(atCheckBounds, b),
+    machine: virtqueueRxMachine(atCheckBounds, b).provide({ guards: { [name]: guard } }),
+  });
+  const run = (instance: ModelInstance) =>
+    fc.check(
+      fc.property(trafficCommands({ ringSize: 4, maxFrame: atCheckBounds.gsoLen, failures: ['head', 'nskb', 'refill'], lockstep: true }), (cmds) => {
+        const h = new RxHarness(b, atCheckBounds, true, true, instance);
+        fc.modelRun(() => ({ model: { h } satisfies RxModel, real: h }), cmds);
+      }),
+      { seed: 0x5eed, numRuns: 100 },
+    );
+
+  test('an over-strict machine guard is caught: a device that will not take the last available buffer', () => {
+    // Over-strict: the machine's device refuses any frame that would leave no buffer available,
+    // where QEMU (and the implementation's device) take every buffer the driver posted.
+    const keepsOneSpare = withGuard('deviceCanWrite', ({ context, event }) => {
+      if (event.type !== 'DEVICE_RX' || context.left === 0 || !deviceAccepts(context, env, event.len)) return false;
+      const d = draft(context);
+      deviceWrite(d, event.len);
+      return u16Distance(d.lastUsed, d.used) < d.ring.length;
+    });
+    const r = run(keepsOneSpare);
+    expect(r.failed).toBe(true);
+    expect(r.errorInstance).toBeInstanceOf(EnablednessDivergence);
+    expect(String(r.errorInstance)).toMatch(/^EnablednessDivergence: (DEVICE_RX\(\d+\)): the implementation accepts it, the machine refuses it/);
+    // The shrunk story ends in the refused frame (alone or in a burst).
+    const words = r.counterexample ? [...r.counterexample[0]].map(String) : [];
+    expect(words.at(-1)).toMatch(/^(DEVICE_RX|BURST)\(/);
+  });
+
+  test('an over-permissive machine guard is caught: napi_complete while used buffers are visible', () => {
+    const r = run(withGuard('nothingVisible', () => true));
+    expect(r.failed).toBe(true);
+    expect(String(r.errorInstance)).toMatch(/^EnablednessDivergence: NAPI_COMPLETE: the machine allows it, the implementation's state does not/);
   });
 });
