@@ -40,6 +40,10 @@ export class CompiledSpace implements StateSpace {
   private readonly env: ActionEnv;
   private readonly layout: Layout;
   private readonly table: RecordTable;
+  /** The visited set is a bitmap (ids of states seen before are not tracked). */
+  private readonly bitmap: boolean;
+  /** Successors come from generated code (bit-packed records, no eventless transitions). */
+  private readonly generates: boolean;
   /** The generic per-event successor; its `out` holds the record every path interns from. */
   private readonly gen: GenericSuccessor;
   private readonly events = new EventTable();
@@ -85,6 +89,8 @@ export class CompiledSpace implements StateSpace {
     this.layout = declared ?? new ShapeLayout();
     const bitmapBits = options.targets === false && declared && declared.keyBits > 0 && declared.keyBits <= MAX_BITMAP_BITS ? declared.keyBits : 0;
     this.table = new RecordTable(this.layout.fixedWidth, bitmapBits);
+    this.bitmap = bitmapBits > 0;
+    this.generates = this.layout instanceof DomainLayout && !this.stepper.hasAlways;
     this.batch = new SuccessorBatch(this.layout.fixedWidth);
     this.pending = this.layout.fixedWidth ? null : [];
     this.label = `compiled (${this.layout.name} layout${bitmapBits ? `, visited bitmap of 2^${bitmapBits} bits` : ''}${why})`;
@@ -153,9 +159,9 @@ export class CompiledSpace implements StateSpace {
    * successors are reported at once.
    */
   private readonly hooks: Hooks = {
-    emit: (k) => (this.table.tracksIds ? this.batch.add(k, this.gen.out, undefined) : this.report(k, this.layout.fixedWidth, undefined)),
+    emit: (k) => (this.bitmap ? this.report(k, this.layout.fixedWidth, undefined) : this.batch.add(k, this.gen.out, undefined)),
     slow: (k) => {
-      if (!this.table.tracksIds) return this.handle(k);
+      if (this.bitmap) return this.handle(k);
       const n = this.compute(k);
       if (n >= 0) this.batch.add(k, this.gen.out, this.gen.nextContext);
     },
@@ -175,7 +181,7 @@ export class CompiledSpace implements StateSpace {
     const c = this.cur;
     // The same record as the source: the step changed nothing that makes a state.
     // (A bitmap does not give the source's id back, so compare the records first.)
-    if (!this.table.tracksIds && this.gen.out[0] === this.table.arena[c.off]) return;
+    if (this.bitmap && this.gen.out[0] === this.table.arena[c.off]) return;
     const j = this.table.intern(this.gen.out, n, c.limit);
     if (j === c.id) return;
     if (context !== undefined) this.remember(j, context);
@@ -239,12 +245,12 @@ export class CompiledSpace implements StateSpace {
 
   /** The generated successors of a configuration for the current alphabet (bit-packed layout only). */
   private generatedFor(config: Config): GeneratedSuccessors | undefined {
-    if (!(this.layout instanceof DomainLayout) || this.stepper.hasAlways) return undefined;
+    if (!this.generates) return undefined;
     const indices = this.lastIndices;
     const known = this.generated[config.id];
     if (known && (known.indices === indices || (known.indices.length === indices.length && known.indices.every((x, i) => x === indices[i])))) return known.fn;
     if (this.gen.out.length < this.layout.fixedWidth) this.gen.out = new Int32Array(2 * this.layout.fixedWidth);
-    const fn = generateSuccessors(config, indices, this.cur.events, this.stepper, this.layout, this.env, this.hooks);
+    const fn = generateSuccessors(config, indices, this.cur.events, this.stepper, this.layout as DomainLayout, this.env, this.hooks);
     this.generated[config.id] = { indices, fn };
     return fn;
   }
