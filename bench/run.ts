@@ -28,7 +28,8 @@ if (want('spin')) {
     ['N', 'states', 'SPIN states/s', 'rxspec states/s', 'ratio', 'SPIN B/state', 'rxspec B/state', 'SPIN own B/state', 'rxspec own B/state'],
     rows.map((r) => [r.N, n(r.states), Number.isFinite(r.spinStatesPerSec) ? n(r.spinStatesPerSec) : '—', n(r.rxspecStatesPerSec), Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '—', f1(r.spinBytesPerState), f1(r.rxspecBytesPerState), f1(r.spinOwnBytesPerState), f1(r.rxspecOwnBytesPerState)]),
   );
-  console.log(`rxspec path: ${rows[0].path}. B/state = (peak RSS − peak RSS at N = 1) / states.`);
+  console.log(`rxspec path: ${rows.map((r) => `N = ${r.N} ${r.path}`).join('; ')}.`);
+  console.log('B/state = (peak RSS − peak RSS at N = 1) / states.');
   console.log("SPIN's rate is the one pan prints (—: the run was too short for pan to time); rxspec's is its search's distinct states over its elapsed time.");
   console.log("own = each tool's own account: pan's total actual memory (states, hash table, DFS stack); rxspec's state table and graph arrays.\n");
 }
