@@ -33,6 +33,8 @@ export interface TcpDmaBehaviour {
   readonly fallbackDrainsDma: boolean;
   /** The exit issues pending descriptors and waits for the last cookie before freeing skbs and unpinning. */
   readonly exitWaitsForCookies: boolean;
+  /** The pin decision tests len > sysctl_tcp_dma_copybreak (not >=). */
+  readonly pinsOnlyAboveCopybreak: boolean;
   /** The pin decision tests !(flags & MSG_PEEK). */
   readonly peekExcludesDma: boolean;
   /** tcp_rcv_established early-copies only `len <= ucopy.len`, and the early copy stops at ucopy.len == 0. */
@@ -48,6 +50,7 @@ const V2_6_32_2: TcpDmaBehaviour = {
   flushOnZeroWindow: false,
   fallbackDrainsDma: false,
   exitWaitsForCookies: true,
+  pinsOnlyAboveCopybreak: true,
   peekExcludesDma: true,
   earlyCopyBoundedByUcopyLen: true,
   earlyCopyNeedsVerifiedCsum: true,
@@ -125,6 +128,17 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
       'tcp_service_net_dma(sk, true)). The application reads its buffer while the engine still writes it.',
     behaviour: { ...ALL_FIXES, exitWaitsForCookies: false },
     catches: ['returnsOnlyAfterEveryCookie', 'skbHeldUntilCopied', 'pinnedFromDecisionToExit', 'userBufferHoldsTheStream'],
+  },
+  {
+    name: 'dma-at-copybreak',
+    kind: 'bug',
+    doc:
+      'Seeded: the pin decision tests `len >= sysctl_tcp_dma_copybreak` instead of `len > sysctl_tcp_dma_copybreak` ' +
+      '(tcp_recvmsg, net/ipv4/tcp.c), an off-by-one that pins when len == copybreak: a read of exactly 4096 bytes, ' +
+      'which the copybreak exists to leave to the CPU (pinning two pages and a descriptor cost more than the copy), ' +
+      'is offloaded. Harmless to the bytes; it breaks only the eligibility rule, which is what dmaOnlyWhenEligible guards.',
+    behaviour: { ...ALL_FIXES, pinsOnlyAboveCopybreak: false },
+    catches: ['dmaOnlyWhenEligible'],
   },
   {
     name: 'dma-with-peek',

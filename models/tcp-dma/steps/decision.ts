@@ -19,6 +19,8 @@ export interface PinQuestion {
   readonly len: number;
   /** sysctl_tcp_dma_copybreak, in the same unit as len. */
   readonly copybreak: number;
+  /** The decision tests len > copybreak (false only in a seeded bug: the off-by-one len >= copybreak). */
+  readonly pinsOnlyAboveCopybreak: boolean;
   readonly peek: boolean;
   /** The decision tests !(flags & MSG_PEEK) (false only in a seeded bug). */
   readonly peekExcludesDma: boolean;
@@ -34,7 +36,7 @@ export interface PinQuestion {
 export function pinDecision(q: PinQuestion): DmaDecision {
   if (!q.channel) return 'CONFIG_NET_DMA=n';
   if (q.available >= q.target) return 'available>=target';
-  if (q.len <= q.copybreak) return 'len<=copybreak';
+  if (q.len < q.copybreak || (q.len === q.copybreak && q.pinsOnlyAboveCopybreak)) return 'len<=copybreak';
   if (q.peek && q.peekExcludesDma) return 'MSG_PEEK';
   if (q.lowLatency) return 'tcp_low_latency';
   return 'pinned';

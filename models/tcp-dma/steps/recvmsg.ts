@@ -26,6 +26,7 @@ export function dmaDecision(c: TcpDmaContext, target: number, b: TcpDmaBehaviour
     target,
     len: c.read.len,
     copybreak: p.copybreak,
+    pinsOnlyAboveCopybreak: b.pinsOnlyAboveCopybreak,
     peek: c.read.peek,
     peekExcludesDma: b.peekExcludesDma,
     lowLatency: c.read.lowLatency,

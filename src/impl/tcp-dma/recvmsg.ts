@@ -58,6 +58,7 @@ export class Reader {
       target: this.target,
       len: req.len,
       copybreak: sk.cfg.copybreak,
+      pinsOnlyAboveCopybreak: b.pinsOnlyAboveCopybreak,
       peek: req.peek,
       peekExcludesDma: b.peekExcludesDma,
       lowLatency: req.lowLatency,

@@ -102,6 +102,7 @@ export class Reader {
       target: this.target,
       len: this.len,
       copybreak: this.cfg.copybreak,
+      pinsOnlyAboveCopybreak: this.cfg.kernel.pinsOnlyAboveCopybreak,
       peek: false,
       peekExcludesDma: this.cfg.kernel.peekExcludesDma,
       lowLatency: false,

@@ -127,6 +127,17 @@ describe('tcp-dma: the stories the counterexamples tell', () => {
     expect(c.copiedSeq).toBe(1); // the peek consumed a byte
   });
 
+  test('dma-at-copybreak: a read of exactly the copybreak is pinned and early-copied by DMA (3 steps)', () => {
+    const t = traceOf('dma-at-copybreak', 'dmaOnlyWhenEligible');
+    expect(types(t)).toEqual(['RECVMSG', 'SK_WAIT_DATA', 'SEGMENT_ARRIVES']);
+    const input = t.input as { len: number; waitall: boolean };
+    expect(input.len).toBe(checkParams(spec.params).copybreak);
+    expect(input.waitall).toBe(true);
+    const c = lastContext(t);
+    expect(c.decision).toBe('pinned');
+    expect(c.cookies).toEqual([expect.objectContaining({ path: 'early', verified: true })]);
+  });
+
   test('early-copy-unverified: a segment the NIC did not verify is DMA-copied, unchecksummed (3 steps)', () => {
     const t = traceOf('early-copy-unverified', 'dmaOnlyWhenEligible');
     expect(types(t)).toEqual(['RECVMSG', 'SK_WAIT_DATA', 'SEGMENT_ARRIVES']);
