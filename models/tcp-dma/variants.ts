@@ -37,6 +37,8 @@ export interface TcpDmaBehaviour {
   readonly pinsOnlyAboveCopybreak: boolean;
   /** The pin decision tests !(flags & MSG_PEEK). */
   readonly peekExcludesDma: boolean;
+  /** The pin decision tests !sysctl_tcp_low_latency. */
+  readonly lowLatencyExcludesDma: boolean;
   /** tcp_rcv_established early-copies only `len <= ucopy.len`, and the early copy stops at ucopy.len == 0. */
   readonly earlyCopyBoundedByUcopyLen: boolean;
   /** tcp_dma_try_early_copy DMAs only skb_csum_unnecessary segments (the engine cannot checksum). */
@@ -52,6 +54,7 @@ const V2_6_32_2: TcpDmaBehaviour = {
   exitWaitsForCookies: true,
   pinsOnlyAboveCopybreak: true,
   peekExcludesDma: true,
+  lowLatencyExcludesDma: true,
   earlyCopyBoundedByUcopyLen: true,
   earlyCopyNeedsVerifiedCsum: true,
 };
@@ -148,6 +151,18 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
       'installs no ucopy.task yet sets ucopy.len, so the softirq early-copies into its buffer and advances copied_seq: ' +
       'the peek consumes data it never counts.',
     behaviour: { ...ALL_FIXES, peekExcludesDma: false },
+    catches: ['dmaOnlyWhenEligible'],
+  },
+  {
+    name: 'dma-ignores-low-latency',
+    kind: 'bug',
+    doc:
+      'Seeded: the pin decision without `!sysctl_tcp_low_latency` (tcp_recvmsg, net/ipv4/tcp.c; the test is in the 2006 ' +
+      'I/OAT patch and every release after it). With net.ipv4.tcp_low_latency=1 the reader installs no prequeue reader and ' +
+      'sets no ucopy.len, so no early copy can happen; but the buffer is still pinned and the copy loop DMA-copies the ' +
+      'queued skbs, adding a descriptor round trip to the path the sysctl asks to keep short. The bytes stay right; it ' +
+      'breaks only the eligibility rule, which is what dmaOnlyWhenEligible guards.',
+    behaviour: { ...ALL_FIXES, lowLatencyExcludesDma: false },
     catches: ['dmaOnlyWhenEligible'],
   },
   {

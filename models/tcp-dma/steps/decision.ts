@@ -25,6 +25,8 @@ export interface PinQuestion {
   /** The decision tests !(flags & MSG_PEEK) (false only in a seeded bug). */
   readonly peekExcludesDma: boolean;
   readonly lowLatency: boolean;
+  /** The decision tests !sysctl_tcp_low_latency (false only in a seeded bug). */
+  readonly lowLatencyExcludesDma: boolean;
 }
 
 /**
@@ -38,6 +40,6 @@ export function pinDecision(q: PinQuestion): DmaDecision {
   if (q.available >= q.target) return 'available>=target';
   if (q.len < q.copybreak || (q.len === q.copybreak && q.pinsOnlyAboveCopybreak)) return 'len<=copybreak';
   if (q.peek && q.peekExcludesDma) return 'MSG_PEEK';
-  if (q.lowLatency) return 'tcp_low_latency';
+  if (q.lowLatency && q.lowLatencyExcludesDma) return 'tcp_low_latency';
   return 'pinned';
 }

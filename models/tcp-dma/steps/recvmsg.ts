@@ -30,6 +30,7 @@ export function dmaDecision(c: TcpDmaContext, target: number, b: TcpDmaBehaviour
     peek: c.read.peek,
     peekExcludesDma: b.peekExcludesDma,
     lowLatency: c.read.lowLatency,
+    lowLatencyExcludesDma: b.lowLatencyExcludesDma,
   });
 }
 

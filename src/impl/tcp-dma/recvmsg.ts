@@ -62,6 +62,7 @@ export class Reader {
       peek: req.peek,
       peekExcludesDma: b.peekExcludesDma,
       lowLatency: req.lowLatency,
+      lowLatencyExcludesDma: b.lowLatencyExcludesDma,
     });
     this.pinned = decision === 'pinned';
     if (this.pinned) sk.ucopy.pinned = buffer.pin().slice(0, Math.ceil(req.len / sk.cfg.pageBytes));

@@ -106,6 +106,7 @@ export class Reader {
       peek: false,
       peekExcludesDma: this.cfg.kernel.peekExcludesDma,
       lowLatency: false,
+      lowLatencyExcludesDma: this.cfg.kernel.lowLatencyExcludesDma,
     });
     this.pinned = decision === 'pinned';
     r.dmaBound = this.pinned;

@@ -138,6 +138,17 @@ describe('tcp-dma: the stories the counterexamples tell', () => {
     expect(c.cookies).toEqual([expect.objectContaining({ path: 'early', verified: true })]);
   });
 
+  test('dma-ignores-low-latency: with tcp_low_latency the copy loop still DMA-copies a queued skb (3 steps)', () => {
+    const t = traceOf('dma-ignores-low-latency', 'dmaOnlyWhenEligible');
+    expect(types(t)).toEqual(['SEGMENT_ARRIVES', 'RECVMSG', 'COPY_SKB']);
+    expect((t.input as { lowLatency: boolean }).lowLatency).toBe(true);
+    const c = lastContext(t);
+    expect(c.decision).toBe('pinned');
+    // No prequeue reader and no ucopy.len in low-latency mode: the DMA is the copy loop's, not an early copy.
+    expect(c.ucopyLen).toBe(0);
+    expect(c.cookies).toEqual([expect.objectContaining({ path: 'loop', skb: 0 })]);
+  });
+
   test('early-copy-unverified: a segment the NIC did not verify is DMA-copied, unchecksummed (3 steps)', () => {
     const t = traceOf('early-copy-unverified', 'dmaOnlyWhenEligible');
     expect(types(t)).toEqual(['RECVMSG', 'SK_WAIT_DATA', 'SEGMENT_ARRIVES']);
