@@ -31,6 +31,8 @@ export interface TcpDmaBehaviour {
    * copy moves the page away from the frame DMA is writing. Never merged.
    */
   readonly fallbackDrainsDma: boolean;
+  /** The exit calls dma_unpin_iovec_pages once and clears tp->ucopy.pinned_list. */
+  readonly exitUnpinsOnce: boolean;
   /** The exit issues pending descriptors and waits for the last cookie before freeing skbs and unpinning. */
   readonly exitWaitsForCookies: boolean;
   /** The pin decision tests len > sysctl_tcp_dma_copybreak (not >=). */
@@ -52,6 +54,7 @@ const V2_6_32_2: TcpDmaBehaviour = {
   flushOnZeroWindow: false,
   fallbackDrainsDma: false,
   exitWaitsForCookies: true,
+  exitUnpinsOnce: true,
   pinsOnlyAboveCopybreak: true,
   peekExcludesDma: true,
   lowLatencyExcludesDma: true,
@@ -131,6 +134,18 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
       'tcp_service_net_dma(sk, true)). The application reads its buffer while the engine still writes it.',
     behaviour: { ...ALL_FIXES, exitWaitsForCookies: false },
     catches: ['returnsOnlyAfterEveryCookie', 'skbHeldUntilCopied', 'pinnedFromDecisionToExit', 'userBufferHoldsTheStream'],
+  },
+  {
+    name: 'unpin-twice',
+    kind: 'bug',
+    doc:
+      'Seeded: dma_unpin_iovec_pages called twice on the exit path of tcp_recvmsg (net/ipv4/tcp.c), as when the ' +
+      '`tp->ucopy.pinned_list = NULL` after the unpin is dropped and a second cleanup of the same exit unpins what the ' +
+      'stale pointer still names: page_cache_release runs twice on every pinned page (a refcount underflow, the page ' +
+      'freed under the application) and the page_list is freed twice. Somewhat artificial: the 2.6.32.2 exit has one ' +
+      'unpin site, and the cleared pointer is exactly what keeps it at one. Everything before the exit is right.',
+    behaviour: { ...ALL_FIXES, exitUnpinsOnce: false },
+    catches: ['pinnedFromDecisionToExit'],
   },
   {
     name: 'dma-at-copybreak',

@@ -206,6 +206,7 @@ export function recvmsgReturn(c0: TcpDmaContext, b: TcpDmaBehaviour, p: TcpDmaPa
   if (c.pinned === 'pinned') {
     c.pinned = 'unpinned'; // dma_unpin_iovec_pages: set_page_dirty_lock, page_cache_release
     c.unpins++;
+    if (!b.exitUnpinsOnce) c.unpins++; // the seeded second call: tp->ucopy.pinned_list was not cleared
   }
   const segs = c.backlog;
   c.backlog = [];

@@ -214,6 +214,7 @@ export class Reader {
     if (sk.ucopy.pinned) {
       sk.ucopy.pinned = null;
       this.unpins++;
+      if (!this.b.exitUnpinsOnce) this.unpins++; // the seeded second dma_unpin_iovec_pages
     }
     sk.processAsOwner('backlog');
     sk.ownedByUser = false;

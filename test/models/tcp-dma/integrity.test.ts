@@ -68,6 +68,10 @@ describe('tcp-dma: every read returns the stream\'s bytes', () => {
     expect(failure('return-before-cookies', false).message).toMatch(/\d+ skbs freed while their DMA copy was outstanding/);
   });
 
+  test('unpin-twice: a pinned read is unpinned twice', () => {
+    expect(failure('unpin-twice', false).message).toMatch(/pinned once, unpinned 2 times/);
+  });
+
   test('early-copy-past-ucopy-len: the early copy writes past the user buffer', () => {
     expect(failure('early-copy-past-ucopy-len', false).message).toMatch(/bytes copied past the user buffer/);
   });

@@ -127,6 +127,18 @@ describe('tcp-dma: the stories the counterexamples tell', () => {
     expect(c.copiedSeq).toBe(1); // the peek consumed a byte
   });
 
+  test('unpin-twice: the exit unpins a pinned read twice (5 steps)', () => {
+    const t = traceOf('unpin-twice', 'pinnedFromDecisionToExit');
+    expect(types(t)).toEqual(['RECVMSG', 'SEGMENT_ARRIVES', 'SK_WAIT_DATA', 'BREAK', 'RETURN']);
+    const c = lastContext(t);
+    expect(t.steps.at(-1)!.state.value).toBe('returned');
+    expect(c.decision).toBe('pinned');
+    expect(c.pinned).toBe('unpinned');
+    expect(c.unpins).toBe(2);
+    // Only the exit is wrong: the same events on the fixed kernel unpin once.
+    expect(replayOn('net-dma-drain-on-fallback', t).unpins).toBe(1);
+  });
+
   test('dma-at-copybreak: a read of exactly the copybreak is pinned and early-copied by DMA (3 steps)', () => {
     const t = traceOf('dma-at-copybreak', 'dmaOnlyWhenEligible');
     expect(types(t)).toEqual(['RECVMSG', 'SK_WAIT_DATA', 'SEGMENT_ARRIVES']);
