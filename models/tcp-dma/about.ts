@@ -38,7 +38,9 @@ export const MODELLED =
   'holds charged and loses bytes to a stale mapping after a fork; the same with 73852e8151b7 ("NET_DMA: free skbs periodically") and ' +
   'then also 15c041759bfc ("tcp: flush DMA queue before sk_wait_data if rcv_wnd is zero"), the upstream fixes of the hang; ' +
   'net-dma-drain-on-fallback, both fixes plus the CPU-copy fallback drain that 77873803363c weighed and rejected, on which every ' +
-  'property holds; and four seeded bugs.';
+  'property holds; and eight seeded bugs, one for each clause of a safety property that no kernel above violates (the exit\'s ' +
+  'wait for cookies, its single unpin, the pin decision\'s MSG_PEEK, copybreak and tcp_low_latency tests, and the early copy\'s ' +
+  'in-order, ucopy.len and checksum tests).';
 
 export const LEFT_OUT =
   'Later kernels\' other NET_DMA changes (59ea33a68a90 restricted the early copy to the reader\'s context): the versions are ' +

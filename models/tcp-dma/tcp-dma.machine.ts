@@ -69,7 +69,11 @@
  * upstream; each is a variant) and loses bytes to a stale mapping after a
  * fork (never fixed: 77873803363c marked NET_DMA broken); net-dma-drain-on-
  * fallback, both fixes plus the fallback drain that 77873803363c rejected,
- * on which every property holds; and four seeded bugs.
+ * on which every property holds; and eight seeded bugs, one for each clause
+ * of a safety property that no kernel above violates (the exit's wait for
+ * cookies, its single unpin, the pin decision's MSG_PEEK, copybreak and
+ * tcp_low_latency tests, and the early copy's in-order, ucopy.len and
+ * checksum tests).
  *
  * Left out, and why:
  * - Later kernels' other NET_DMA changes (59ea33a68a90 restricted the early

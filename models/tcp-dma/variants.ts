@@ -41,6 +41,8 @@ export interface TcpDmaBehaviour {
   readonly peekExcludesDma: boolean;
   /** The pin decision tests !sysctl_tcp_low_latency. */
   readonly lowLatencyExcludesDma: boolean;
+  /** tcp_rcv_established early-copies only when `tp->copied_seq == tp->rcv_nxt` (nothing unread is queued ahead). */
+  readonly earlyCopyNeedsInOrder: boolean;
   /** tcp_rcv_established early-copies only `len <= ucopy.len`, and the early copy stops at ucopy.len == 0. */
   readonly earlyCopyBoundedByUcopyLen: boolean;
   /** tcp_dma_try_early_copy DMAs only skb_csum_unnecessary segments (the engine cannot checksum). */
@@ -58,6 +60,7 @@ const V2_6_32_2: TcpDmaBehaviour = {
   pinsOnlyAboveCopybreak: true,
   peekExcludesDma: true,
   lowLatencyExcludesDma: true,
+  earlyCopyNeedsInOrder: true,
   earlyCopyBoundedByUcopyLen: true,
   earlyCopyNeedsVerifiedCsum: true,
 };
@@ -187,6 +190,23 @@ export const variants: readonly Variant<TcpDmaParams, TcpDmaBehaviour>[] = [
       'Seeded: tcp_rcv_established early-copies without the `len - tcp_header_len <= ucopy.len` test and ' +
       'tcp_dma_try_early_copy does not stop at ucopy.len == 0: the next segment is copied past the end of the buffer.',
     behaviour: { ...ALL_FIXES, earlyCopyBoundedByUcopyLen: false },
+    catches: ['earlyCopyInOrderWithinUcopyLen', 'userBufferHoldsTheStream'],
+  },
+  {
+    name: 'early-copy-out-of-order',
+    kind: 'bug',
+    doc:
+      'Seeded: the early copy in tcp_rcv_established (net/ipv4/tcp_input.c) without `tp->copied_seq == tp->rcv_nxt`, as ' +
+      'if tcp_dma_try_early_copy were tried on the ucopy.len test alone: a segment that arrives while unread data waits on ' +
+      'the receive queue is DMA-copied at the iovec position, ahead of the stream bytes that precede it. The early copy ' +
+      'takes a segment out of order: the buffer holds a later segment where an earlier one belongs, and the queued skb ' +
+      'is then copied after it.',
+    behaviour: { ...ALL_FIXES, earlyCopyNeedsInOrder: false },
+    // Unread data ahead of a segment while the early copy is still allowed (ucopy.wakeup clear) needs a segment that
+    // does not fit ucopy.len (queued without a wakeup) and a later one that does: ucopy.len 1 with 3 message units still
+    // to come, and sk_rcvbuf open with the 2-unit skb queued. At the check bounds (a 3-unit read, a 4-unit message,
+    // sk_rcvbuf 3) that cannot happen.
+    params: { copybreak: 1, readLen: 2, rcvbuf: 4 },
     catches: ['earlyCopyInOrderWithinUcopyLen', 'userBufferHoldsTheStream'],
   },
   {

@@ -77,12 +77,14 @@ function cpuFallback(c: TcpDmaContext, b: TcpDmaBehaviour): void {
 /** The fast path for an in-order segment (seq == rcv_nxt). `inReader`: run by the reader as the socket's owner. */
 export function rcvEstablished(c: TcpDmaContext, seg: PendingSegment, inReader: boolean, b: TcpDmaBehaviour, p: TcpDmaParams): void {
   const fits = seg.len <= c.ucopyLen;
+  // Nothing waits unread on the receive queue, so the iovec position is this segment's stream offset.
+  const inOrder = c.copiedSeq === c.rcvNxt;
   const bound = dmaBound(c, b);
   let copiedEarly = false;
   let eaten = false;
-  if (c.copiedSeq === c.rcvNxt && (fits || (bound && !b.earlyCopyBoundedByUcopyLen))) {
+  if ((inOrder || (bound && !b.earlyCopyNeedsInOrder)) && (fits || (bound && !b.earlyCopyBoundedByUcopyLen))) {
     if (bound) copiedEarly = tryEarlyCopy(c, seg, b, p);
-    if (!copiedEarly && inReader && c.ucopyTask && fits) {
+    if (!copiedEarly && inReader && c.ucopyTask && fits && inOrder) {
       // tcp_copy_to_iovec: copy (and checksum, if the NIC did not) through the application's mapping.
       cpuFallback(c, b);
       cpuWrite(c, seg.seq, seg.len);

@@ -195,9 +195,10 @@ export class TcpSocket {
     const bound = this.ucopy.pinned !== null && !this.dmaAbandoned && this.behaviour.netDma;
     let copiedEarly = false;
     let eaten = false;
-    if (this.copiedSeq === this.rcvNxt && (fits || (bound && !this.behaviour.earlyCopyBoundedByUcopyLen))) {
+    const inOrder = this.copiedSeq === this.rcvNxt;
+    if ((inOrder || (bound && !this.behaviour.earlyCopyNeedsInOrder)) && (fits || (bound && !this.behaviour.earlyCopyBoundedByUcopyLen))) {
       if (bound) copiedEarly = this.tryEarlyCopy(seg);
-      if (!copiedEarly && current && this.ucopy.task && this.ownedByUser && fits) {
+      if (!copiedEarly && current && this.ucopy.task && this.ownedByUser && fits && inOrder) {
         // tcp_copy_to_iovec: skb_copy_and_csum_datagram_iovec when the NIC did not verify; csum_error discards.
         if (csumBad()) {
           this.csumDrops++;

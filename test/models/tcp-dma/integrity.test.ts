@@ -82,6 +82,12 @@ describe('tcp-dma: every read returns the stream\'s bytes', () => {
     expect(cmds[0]).toMatch(/MSG_PEEK/);
   });
 
+  test('early-copy-out-of-order: at kernel sizes a segment is DMA-copied ahead of the unread data before it', () => {
+    const { cmds, message } = failure('early-copy-out-of-order', false);
+    expect(message).toMatch(WRONG_BYTE);
+    expect(cmds.some((c) => c.startsWith('recvmsg'))).toBe(true);
+  });
+
   test('early-copy-unverified: a corrupted segment reaches the application', () => {
     const { cmds, message } = failure('early-copy-unverified', false);
     expect(message).toMatch(WRONG_BYTE);

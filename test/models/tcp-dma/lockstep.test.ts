@@ -21,14 +21,15 @@ import { streamBytes } from '../../../src/impl/tcp-dma/stream.js';
 /** Bytes per model unit in the lockstep run: small, so every byte is checked cheaply. */
 const U = 8;
 const P = checkParams(spec.params);
-const cfg = {
+/** The socket for a variant's check bounds (a variant may override some, as early-copy-out-of-order does). */
+const cfgFor = (p: typeof P) => ({
   pageBytes: 2 * U,
-  copybreak: P.copybreak * U,
-  rcvbuf: P.rcvbuf * U,
-  pendingLevel: P.ioatPendingLevel,
+  copybreak: p.copybreak * U,
+  rcvbuf: p.rcvbuf * U,
+  pendingLevel: p.ioatPendingLevel,
   truesize: (len: number) => len + U, // params.truesize: payload plus one unit
   splitAtPages: false, // the model's one descriptor per copy call
-};
+});
 
 function agree(c: TcpDmaContext, state: string, s: Session): void {
   const sk = s.sk;
@@ -84,7 +85,9 @@ function drive(s: Session, e: EventObject, input: Record<string, unknown>): void
 describe('tcp-dma: the implementation follows the machine step for step', () => {
   for (const v of spec.variants) {
     test(`${v.name}: 120 random walks`, () => {
-      const instance = spec.instantiate(P, v.behaviour);
+      const p = { ...P, ...v.params };
+      const cfg = cfgFor(p);
+      const instance = spec.instantiate(p, v.behaviour);
       const succ = new XStateSuccessors(instance);
       const starts = succ.initial();
       fc.assert(

@@ -27,7 +27,7 @@ function traceOf(variant: string, property: string): Trace {
 
 const types = (t: Trace) => t.steps.map((s) => s.event.type);
 const lastContext = (t: Trace) => t.steps[t.steps.length - 1].state.context as Record<string, any>;
-const segments = (t: Trace) => t.steps.map((s) => s.event as EventObject & { csum?: string; psh?: boolean }).filter((e) => e.type === 'SEGMENT_ARRIVES');
+const segments = (t: Trace) => t.steps.map((s) => s.event as EventObject & { len?: number; csum?: string; psh?: boolean }).filter((e) => e.type === 'SEGMENT_ARRIVES');
 
 /** Replays a trace's events on another variant (same read), returning the final context. */
 function replayOn(variant: string, t: Trace): Record<string, any> {
@@ -159,6 +159,23 @@ describe('tcp-dma: the stories the counterexamples tell', () => {
     // No prequeue reader and no ucopy.len in low-latency mode: the DMA is the copy loop's, not an early copy.
     expect(c.ucopyLen).toBe(0);
     expect(c.cookies).toEqual([expect.objectContaining({ path: 'loop', skb: 0 })]);
+  });
+
+  test('early-copy-out-of-order: a segment is early-copied ahead of the unread skb before it (5 steps, at its own params)', () => {
+    const t = traceOf('early-copy-out-of-order', 'earlyCopyInOrderWithinUcopyLen');
+    expect(types(t)).toEqual(['RECVMSG', 'SK_WAIT_DATA', 'SEGMENT_ARRIVES', 'SEGMENT_ARRIVES', 'SEGMENT_ARRIVES']);
+    expect(segments(t).map((e) => [e.len, e.psh])).toEqual([[1, false], [2, false], [1, true]]);
+    const c = lastContext(t);
+    // The 2-unit segment did not fit ucopy.len (1) and was queued without a wakeup; the next one was DMA-copied past it.
+    expect(c.queue).toEqual([{ seq: 1, len: 2 }]);
+    expect(c.copiedSeq).not.toBe(c.rcvNxt);
+    expect(c.cookies.map((k: { path: string; at: number; skb: number }) => [k.path, k.at, k.skb])).toEqual([
+      ['early', 0, 0],
+      ['early', 1, 3],
+    ]);
+    expect(c.ubuf).toEqual(['0:dma-pending', '3:dma-pending']);
+    // The same 5 steps tell userBufferHoldsTheStream's story.
+    expect(types(traceOf('early-copy-out-of-order', 'userBufferHoldsTheStream'))).toEqual(types(t));
   });
 
   test('early-copy-unverified: a segment the NIC did not verify is DMA-copied, unchecksummed (3 steps)', () => {
