@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { carry, type Corruption, type Detector, type Point } from '../../src/impl/cm-checksum/fabric.js';
 import { memoryPattern, wirePattern } from './arbitraries.js';
 import { MODE_NAMES, MODES, type ModeName } from './integrity.js';
+import { xorshiftBytes } from '../../src/traffic/xorshift-bytes.js';
 
 export const POINTS: readonly Point[] = ['sender-memory', 'link', 'switch', 'receiver-memory'];
 
@@ -27,15 +28,7 @@ export interface DetectionRow {
 
 /** `length` bytes from a 32-bit xorshift seeded with `seed`. */
 function filled(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return xorshiftBytes(length, seed | 1);
 }
 
 const isMemory = (at: Point) => at === 'sender-memory' || at === 'receiver-memory';

@@ -5,6 +5,7 @@
  * the wrong place or with a wrong byte is caught by comparing bytes.
  */
 import fc from 'fast-check';
+import { xorshiftBytes } from './xorshift-bytes.js';
 
 /** ETH_HLEN + the largest IPv4 datagram: the biggest frame a GSO-capable device writes. */
 export const MAX_GSO_FRAME = 14 + 65535;
@@ -29,15 +30,7 @@ export function frameLength(min = 18, max = MAX_GSO_FRAME): fc.Arbitrary<number>
 
 /** A frame of `length` bytes filled from `seed`. */
 export function frameBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 0 || 0x9e3779b9;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return xorshiftBytes(length, seed | 0 || 0x9e3779b9);
 }
 
 export interface FrameSpec {

@@ -5,6 +5,7 @@
  * nothing in the data path reads it.
  */
 import { ETH_P_IP, IPOIB_ENCAP_LEN } from './constants.js';
+import { xorshiftBytes } from '../../traffic/xorshift-bytes.js';
 
 export class TxSkb {
   constructor(
@@ -33,13 +34,5 @@ export function frameOf(payload: Uint8Array): Uint8Array {
 
 /** Deterministic, message-specific payload bytes (xorshift32 seeded by seed and seq). */
 export function payloadBytes(seed: number, seq: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = (seed ^ Math.imul(seq + 1, 0x9e3779b1)) >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return xorshiftBytes(length, (seed ^ Math.imul(seq + 1, 0x9e3779b1)) >>> 0 || 1);
 }
