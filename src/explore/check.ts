@@ -8,6 +8,8 @@ import type { AnyModelSpec, ModelInstance, ModelState, Variant } from '../model/
 import { checkParams, resolveParams, type ParamValues } from '../model/params.js';
 import { UnknownModelError } from '../errors/unknown-model-error.js';
 import { UsageError } from '../errors/usage-error.js';
+import { RxspecError } from '../errors/rxspec-error.js';
+import { ModelDefinitionError } from '../errors/model-definition-error.js';
 import { buildTrace } from '../trace/build.js';
 import type { PropertyKind, Trace } from '../trace/types.js';
 import { search, type SearchOutcome, type SearchProgress } from './bfs.js';
@@ -135,6 +137,22 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     return buildTrace(succ, instance.inputs, { input: p.input, events: [...p.events, ...extra].map((i) => space.event(i)) });
   };
 
+  // The model's own account of a violation, read on XState's snapshot of the state the trace shows.
+  const snapshotAt = (t: Trace, input: number, index: number): ModelState => {
+    let s = succ.initial()[input];
+    for (const step of t.steps.slice(0, index)) s = succ.step(s, step.event);
+    return s as unknown as ModelState;
+  };
+  const explained = (message: string, name: string, explain: ((s: ModelState, p: ParamValues) => string) | undefined, at: () => ModelState): string => {
+    if (!explain) return message;
+    try {
+      return `${message}: ${explain(at(), params)}`;
+    } catch (err) {
+      if (err instanceof RxspecError) throw err;
+      throw new ModelDefinitionError(`the explanation of '${name}' threw: ${(err as Error)?.message ?? String(err)}`, `make '${name}'.explain total over the states that violate it`);
+    }
+  };
+
   const verdicts: Verdict[] = [];
   const violations: (Violation & { order: number })[] = [];
   const witnesses: Witness[] = [];
@@ -155,7 +173,8 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     const first = out.invariantFirst[i];
     if (first >= 0) {
       const t = trace(first);
-      record(inv.name, 'invariant', inv.doc, 1, `invariant ${inv.name} is violated after ${steps(t.steps.length)}`, t);
+      const message = explained(`invariant ${inv.name} is violated after ${steps(t.steps.length)}`, inv.name, inv.explain, () => snapshotAt(t, graph.pathTo(first).input, t.steps.length));
+      record(inv.name, 'invariant', inv.doc, 1, message, t);
     } else {
       verdicts.push({ property: inv.name, kind: 'invariant', verdict: complete ? 'holds' : 'unknown' });
     }
@@ -195,7 +214,12 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
       'liveness',
       l.doc,
       3,
-      `leads-to ${l.name} is violated: its premise holds after ${steps(lasso.fromIndex)}; the behaviour reaches state ${lasso.loopStart} and ${cycle}, never reaching its goal`,
+      explained(
+        `leads-to ${l.name} is violated: its premise holds after ${steps(lasso.fromIndex)}; the behaviour reaches state ${lasso.loopStart} and ${cycle}, never reaching its goal`,
+        l.name,
+        l.explain,
+        () => snapshotAt(t, lasso.input, lasso.loopStart),
+      ),
       t,
       lasso.unforced,
     );

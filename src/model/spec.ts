@@ -39,6 +39,13 @@ export interface Invariant<C = any, P extends ParamValues = ParamValues> {
    * gets its own shortest counterexample.
    */
   readonly expandViolations?: boolean;
+  /**
+   * What a violating state shows, in the kernel's terms and with its values
+   * (e.g. "tx_packets is 3 but only 2 sends completed successfully"): printed
+   * after the verdict under every counterexample and by replay. Called only
+   * on states that violate the invariant.
+   */
+  explain?(state: ModelState<C>, params: P): string;
 }
 
 /**
@@ -53,6 +60,12 @@ export interface LeadsTo<C = any, P extends ParamValues = ParamValues> {
   to(state: ModelState<C>, params: P): boolean;
   /** Event types under weak fairness: continuously enabled means eventually taken. */
   readonly fair: readonly string[];
+  /**
+   * Why the behaviour is stuck, in the kernel's terms and with its values,
+   * read at the state where a counterexample's cycle starts (or where it
+   * stutters for ever): printed under the verdict and by replay.
+   */
+  explain?(state: ModelState<C>, params: P): string;
 }
 
 /** A state that must be reachable (a vacuity check), reported with a shortest witness. */

@@ -68,7 +68,9 @@ export function replay(file: string, t: TraceFile, spec: AnyModelSpec): ReplayOu
     case 'invariant': {
       const inv = spec.invariants.find((x) => x.name === p.name);
       if (!inv) throw new TraceFormatError(file, `names invariant '${p.name}', which model '${spec.id}' does not have`);
-      return done(!inv.holds(s, params), `invariant ${p.name} is violated in the last state`, `invariant ${p.name} holds in the last state: the trace is no longer a counterexample`);
+      const violated = !inv.holds(s, params);
+      const why = violated && inv.explain ? `: ${inv.explain(s, params)}` : '';
+      return done(violated, `invariant ${p.name} is violated in the last state${why}`, `invariant ${p.name} holds in the last state: the trace is no longer a counterexample`);
     }
     case 'goal': {
       const g = spec.goals.find((x) => x.name === p.name);
@@ -108,7 +110,8 @@ export function replay(file: string, t: TraceFile, spec: AnyModelSpec): ReplayOu
         return done(false, '', `the cycle is not weakly fair: ${forced.join(', ')} ${forced.length > 1 ? 'are' : 'is'} enabled throughout and never taken`);
       }
       const how = loop.stutter ? `stays in state ${n} forever` : `repeats the cycle from state ${loop.start}`;
-      return done(true, `the premise of ${p.name} holds at state ${loop.from}, and the behaviour ${how} under weak fairness without reaching its goal`, '');
+      const why = l.explain ? `: ${l.explain(states[loop.start], params)}` : '';
+      return done(true, `the premise of ${p.name} holds at state ${loop.from}, and the behaviour ${how} under weak fairness without reaching its goal${why}`, '');
     }
   }
 }

@@ -34,6 +34,23 @@ describe('invariants', () => {
   });
 });
 
+describe("the model's explanation of a violation", () => {
+  test('an invariant explains its violating state in the message, with the values of the last state', () => {
+    const v = violation(check(dieHard), 'bigNeverHolds4');
+    expect(v.message).toBe('invariant bigNeverHolds4 is violated after 6 steps: the big jug holds 4 gallons and the small one 3');
+  });
+
+  test('a leads-to property explains the state where its cycle starts', () => {
+    const v = violation(check(arbiter, { variant: 'grant-only-in-a' }), 'requestEventuallyServed');
+    expect(v.message).toMatch(/never reaching its goal: the client spins in \{"waiting":"[ab]"\}, where GRANT is (not )?enabled$/);
+  });
+
+  test('an explanation that throws is a model definition error naming it', () => {
+    const broken: ModelSpec = { ...dieHard, invariants: [{ ...dieHard.invariants[0], explain: () => { throw new Error('no such field'); } }] };
+    expect(() => check(broken)).toThrow(/the explanation of 'bigNeverHolds4' threw: no such field/);
+  });
+});
+
 describe('state counts', () => {
   test('two bounded counters and a mode: (A+1)(B+1)·2 states, diameter A+B+1', () => {
     for (const [A, B] of [

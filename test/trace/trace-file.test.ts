@@ -31,6 +31,15 @@ describe('trace files round-trip', () => {
     });
   }
 
+  test("replay prints the model's explanation of the violation, read on the replayed state", () => {
+    const [cx] = counterexampleFiles(check(dieHard));
+    const path = writeTraceFile(dir, cx);
+    expect(replay(path, loadTraceFile(path), dieHard).message).toBe('invariant bigNeverHolds4 is violated in the last state: the big jug holds 4 gallons and the small one 3');
+    const lasso = counterexampleFiles(check(arbiter, { variant: 'grant-only-in-a' })).find((f) => f.property.name === 'requestEventuallyServed')!;
+    const lassoPath = writeTraceFile(dir, lasso);
+    expect(replay(lassoPath, loadTraceFile(lassoPath), arbiter).message).toMatch(/without reaching its goal: the client spins in /);
+  });
+
   test('a goal witness replays as reaching its goal', () => {
     const [w] = witnessFiles(check(dieHard), dieHard);
     const path = writeTraceFile(dir, w);
