@@ -9,6 +9,7 @@ import type { Ctx } from '../../models/virtqueue-rx/context.js';
 import type { VirtqueueRxParams } from '../../models/virtqueue-rx/params.js';
 import { FAIR_DRIVER_EVENTS } from '../../models/virtqueue-rx/events.js';
 import { u16Distance } from '../../models/virtqueue-rx/kernel.js';
+import { explainDryRing, explainUsedConsumed } from './explain.js';
 
 type Live = LeadsTo<Ctx, VirtqueueRxParams>;
 
@@ -18,6 +19,7 @@ export const dryRingIsRefilled: Live = {
   from: (s) => !s.matches('closed') && s.context.ring.length === 0,
   to: (s) => u16Distance(s.context.used, s.context.avail) > 0,
   fair: FAIR_DRIVER_EVENTS,
+  explain: explainDryRing,
 };
 
 export const everyUsedBufferConsumed: Live = {
@@ -26,6 +28,7 @@ export const everyUsedBufferConsumed: Live = {
   from: (s) => u16Distance(s.context.lastUsed, s.context.used) > 0,
   to: (s) => u16Distance(s.context.lastUsed, s.context.used) === 0,
   fair: FAIR_DRIVER_EVENTS,
+  explain: explainUsedConsumed,
 };
 
 export const liveness: readonly Live[] = [dryRingIsRefilled, everyUsedBufferConsumed];
