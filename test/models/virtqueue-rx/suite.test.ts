@@ -281,3 +281,65 @@ describe('virtqueue-rx: the stories, shortest first', () => {
     expect(r.verdicts.find((x) => x.property === bookkeeping.name)).toMatchObject({ verdict: 'violated', length: 2 });
   });
 });
+
+/** The explanation the checker appends to a violation's message: the text after its first ": ". */
+function explanation(variant: string, property: string): string {
+  const r = result(variant);
+  const v = r.kind === 'violated' ? r.violations.find((x) => x.property === property) : undefined;
+  expect(v, `${variant} should violate ${property}`).toBeDefined();
+  const m = v!.message;
+  const at = property === 'dryRingIsRefilled' || property === 'everyUsedBufferConsumed' ? m.indexOf('never reaching its goal: ') + 'never reaching its goal: '.length : m.indexOf(': ') + 2;
+  expect(at, `${variant}/${property} has no explanation: ${m}`).toBeGreaterThan(1);
+  return m.slice(at);
+}
+
+describe('virtqueue-rx: each counterexample explains itself with the values of its state', () => {
+  test('v3.12: the stranded second page, then the skb built from it', () => {
+    expect(explanation('v3.12', 'packetConsumesExactlyNumBuffers')).toBe(
+      'the used entry at last_used_idx 65535 is a buffer of 416 bytes from the middle of a packet (no num_buffers of its own): the receive_buf that took the packet\'s head left it on the used ring instead of consuming all num_buffers entries, and receive_buf will read its first 12 payload bytes as a virtio_net_hdr_mrg_rxbuf and take num_buffers from payload bytes 10–11',
+    );
+    expect(explanation('v3.12', 'deliveredSkbsAreWholePackets')).toMatch(
+      /^skb\[0\] \(len 404, 1 buffer in page 2 offset 0, frags \[1\]\) went up the stack but is not one whole packet of the device's: 404 bytes is not the length of any frame the device writes \(60, 1514, 4500 or 9000\)/,
+    );
+  });
+
+  test('2613af0e: the 8-byte remainder, and the reference lost with the frag_list skb', () => {
+    expect(explanation('error-path-not-drained', 'packetConsumesExactlyNumBuffers')).toMatch(/a buffer of 8 bytes from the middle of a packet .* at 8 bytes it is under 24 and will be dropped as a short packet$/);
+    expect(explanation('error-path-not-drained', 'everyBufferHasOneOwner')).toBe(
+      'page 0 has page_count 3 but its holders (avail[0] and the page-frag allocator) account for 2: 1 reference that no one will put, so the page is leaked',
+    );
+  });
+
+  test('build_skb with `if (page)`: two owners; build_skb\'s truesize against the page it pins', () => {
+    expect(explanation('page-returned-after-build-skb', 'everyBufferHasOneOwner')).toMatch(/^the buffer at page 3 offset 0 has 2 owners \(skb\[0\] and rq->pages\)/);
+    expect(explanation('build-skb', 'truesizeIsMemoryHeld')).toMatch(/is charged truesize 2112 but pins 4352 bytes .*: 2240 bytes held against the socket are never charged/);
+  });
+
+  test('fb51879d: the 1024-byte hole is held but not charged', () => {
+    expect(explanation('fb51879d', 'truesizeIsMemoryHeld')).toMatch(/^skb\[1\] \(len 1514, 1 buffer in page 1 offset 1536, frags \[1\]\) is charged truesize 2304 but pins 3328 bytes .*: 1024 bytes held/);
+  });
+
+  test('ring indices: the wide shadow passes used->idx; the overrunning device passes avail->idx', () => {
+    expect(explanation('used-index-wide-shadow', 'ringIndicesOrdered')).toBe(
+      'last_used_idx is 65538 (no longer a u16: 65538 mod 65536 = 2), used->idx 1, avail->idx 2: the driver\'s last_used_idx is 1 past used->idx on the 16-bit circle, so it consumed a used slot the device never wrote (more_used kept finding 65538 != 1)',
+    );
+    expect(explanation('device-overrun', 'ringIndicesOrdered')).toBe(
+      'last_used_idx is 65534, used->idx 0, avail->idx 65535: used->idx is 1 past avail->idx, so the device published 1 used entry through a descriptor the driver never made available',
+    );
+  });
+
+  test('frags, truesize below len, and the off-by-one that takes the next packet\'s head', () => {
+    expect(explanation('frag-past-max', 'fragsWithinMaxSkbFrags')).toMatch(/its head skb has nr_frags 3, above MAX_SKB_FRAGS 2, so skb_add_rx_frag wrote frags\[2\]/);
+    expect(explanation('coalesce-not-charged', 'truesizeCoversLength')).toMatch(/has truesize 3840, 660 bytes less than its len 4500/);
+    expect(explanation('num-buffers-off-by-one', 'deliveredSkbsAreWholePackets')).toMatch(/its 132 bytes are a 60-byte frame plus the next packet's 60-byte frame with its 12-byte header, so receive_mergeable took one used entry beyond num_buffers/);
+  });
+
+  test('leads-to: the wrapped used->idx nobody sees; the dry ring nobody refills', () => {
+    expect(explanation('used-index-no-wrap', 'everyUsedBufferConsumed')).toBe(
+      'the device has used 3 buffers the driver has not consumed (last_used_idx 65534, used->idx 1): used->idx has wrapped past 65535 and is now numerically below last_used_idx, so a more_used test of last_used_idx < used->idx (65534 < 1) is false; virtnet_poll found no used buffer and ran napi_complete, and only another interrupt, which the device need not raise, would run it again',
+    );
+    expect(explanation('no-refill-work', 'dryRingIsRefilled')).toBe(
+      'avail->idx is 2 and used->idx 2: no buffer is posted, NAPI is not scheduled (virtnet_poll ran napi_complete and waits for an interrupt), and refill_work is not scheduled: the refill that failed scheduled nothing, and with no buffer the device can deliver no packet and raise no interrupt, so no driver activity will ever post one',
+    );
+  });
+});
