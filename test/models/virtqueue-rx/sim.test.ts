@@ -13,6 +13,7 @@ import { PAIR, deepenings, hostBoundCells } from '../../../src/sim/virtqueue-rx/
 import { ewmaSeries } from '../../../src/sim/virtqueue-rx/ewma.js';
 import { Rng } from '../../../src/sim/rng.js';
 import { params } from '../../../models/virtqueue-rx/params.js';
+import { spec } from '../../../models/virtqueue-rx/index.js';
 import { defaultParams } from '../../../src/model/params.js';
 import { mtuTruesizeWithinTwiceLen, ringHoldsEightGsoPackets } from '../../../properties/virtqueue-rx/bounds.js';
 
@@ -140,5 +141,23 @@ describe('virtqueue-rx simulation', () => {
     expect(text).toContain(`guest is busy ${busy0} of the time (v3.12: ${stalls('v3.12', 2).split(', ')[0]})`);
     expect(text).toContain(`busy ${stalls('2613af0e', 3).split(', ')[0]} against v3.12's ${stalls('v3.12', 3).split(', ')[0]}`);
     expect(mtuTable(new Rng(9)).table).toEqual(mtuTable(new Rng(9)).table);
+  });
+
+  test('the first finding says which seed figures are reproduced and which are not, in the tables\' own numbers', () => {
+    const a = theReport();
+    const cell = (table: number, row: string, col: number) => String(a.tables[table].rows.find((r) => r[0] === row)![col]);
+    const [first] = a.findings;
+    expect(first).toMatch(/^Seed figures \(2613af0e is the checked variant error-path-not-drained;/);
+    const [reproduced, notReproduced] = first.split('Not reproduced: ');
+    expect(reproduced).toContain(`Reproduced: Dalton's truesize "> 4KB" for "~1500 bytes" (3.12 charges ${cell(0, 'v3.12', 2)} bytes for a 1514-byte frame, truesize/len ${cell(0, 'v3.12', 4)}`);
+    expect(reproduced).toContain(`Wang's "about 4 full size gso packets" in a virtqueue (a full 256-entry ring holds ${cell(1, '2613af0e', 2)} with 2613af0e's 1518-byte pieces, ${cell(1, '2613af0e', 3)} on average)`);
+    expect(notReproduced).toMatch(new RegExp(`^Wang's "about 10%" drop of full-size GSO throughput \\(2613af0e changes it by ${cell(2, '2613af0e', 6)} against 3\\.12 at the kvm-2013 estimates`));
+    expect(notReproduced).toContain(`${a.tables[4].notes!.find((n) => n.startsWith('At the base estimates'))!.match(/with ([\d.]+) µs/)![1]} µs per packet of fixed guest work`);
+  });
+
+  test('every table says which checked variant each simulated version runs, and those variants run the same behaviour', () => {
+    for (const t of theReport().tables) expect(t.notes!.at(-1)).toMatch(/^Each row runs the behaviour of a checked variant \(row = variant\): v3\.12 = v3\.12, 2613af0e = error-path-not-drained \(Dalton's 2613af0e alone;/);
+    for (const v of SIM_VERSIONS) expect(spec.variants.find((x) => x.name === v.variant)?.behaviour).toEqual(v.b);
+    expect(simulation.run({ seed: 9, variant: 'error-path-not-drained' }).tables[0].rows.map((r) => r[0])).toEqual(['v3.12', '2613af0e']);
   });
 });
