@@ -7,16 +7,24 @@
  * Sources
  * - Seed 000_794c8e6a5cf78645.txt (Eli Cohen, "IPoIB: Copy small received
  *   SKBs in connected mode", f89271da, 2008). The issue also names seed
- *   001_0dcb9bc7f64d5e22.txt for the receive copy cost; it is a 2002
- *   Quadrics thread with no figure that applies to a 2008 Xeon, so nothing
- *   here uses it: the copy cost is the host profile's memcpy rate.
- * - drivers/infiniband/ulp/ipoib/ipoib_cm.c at torvalds/linux 5b095d98
- *   (late 2008, copybreak present), read for ipoib_cm_send,
+ *   001_0dcb9bc7f64d5e22.txt for the receive copy cost; this model does not
+ *   use it (a 2002 Quadrics thread with no figure that applies to a 2008
+ *   Xeon): src/sim/rc-connection prices every copy with the memcpy rate of
+ *   src/sim/hosts/xeon-5400-2008.ts, an estimate, and seed 001's host
+ *   profile (piii-quadrics-2002.ts) is used only by the tcp-dma model.
+ * - The modelled kernel, and the two commits read. The kernel is the one
+ *   of ipoib_cm.c at torvalds/linux 5b095d98 (late 2008, after the
+ *   copybreak commit f89271da), read for ipoib_cm_send,
  *   ipoib_cm_handle_tx_wc, ipoib_cm_handle_rx_wc, ipoib_cm_rep_handler,
  *   ipoib_cm_send_req, ipoib_cm_tx_handler, ipoib_cm_create_tx,
- *   ipoib_cm_tx_destroy; ipoib_main.c at 785b0017 (a 4.x copy: the 2008 one
- *   is not stored) for ipoib_start_xmit and neigh_add_path, whose CM logic
- *   matches kernel-facts §1.2 for f89271.
+ *   ipoib_cm_tx_destroy. Its release is inferred, not checked against a
+ *   tag: 2.6.26 to 2.6.27 (kernel-facts §1); the simulation's host profiles
+ *   price 2.6.26, the first release of that range. A second commit,
+ *   ipoib_main.c at 785b0017, is cited because no 2008 ipoib_main.c is
+ *   stored: it is a 4.x copy, read only for ipoib_start_xmit and
+ *   neigh_add_path, whose CM logic (create the tx, hold up to 3 skbs on
+ *   neigh->queue until OPER_UP) matches kernel-facts §1.2, itself read at
+ *   f89271da. Nothing else of the 4.x file is modelled.
  * - ../shared/reference/kernel-facts.md §1.1 (constants), §1.2 (the
  *   ipoib_cm_tx lifecycle), §1.3 (send, completion and the tx_packets
  *   FIXME), §1.4 (receive buffers and copybreak), §1.7 (RC transport),

@@ -169,3 +169,47 @@ describe('rc-connection: lanes', () => {
     expect(spec.lanes!.of({ type: 'RNR_NAK' })).toEqual(['hcaRx', 'hcaTx']);
   });
 });
+
+describe('rc-connection: each counterexample explains itself in the kernel\'s terms', () => {
+  const said = (variant: string, property: string) => {
+    const r = checked(variant);
+    return r.kind === 'violated' ? r.violations.find((v) => v.property === property)?.message : undefined;
+  };
+
+  test('the seed\'s story in the baseline: tx_packets counts the RNR failure, then the flush the port never sent', () => {
+    expect(said('copybreak-2008', 'txPacketsCountsDelivered')).toBe(
+      'invariant txPacketsCountsDelivered is violated after 11 steps: tx_packets is 3 but only 2 sends completed with IB_WC_SUCCESS: ' +
+        'ipoib_cm_handle_tx_wc also counted 1 that failed with IB_WC_RNR_RETRY_EXC_ERR after an RNR NAK',
+    );
+    expect(said('copybreak-2008', 'txPacketsWithinPortCounter')).toMatch(
+      /after 13 steps: tx_packets is 4 but the sending port transmitted only 3 data packets \(port_xmit_packets\): 1 send flushed with IB_WC_WR_FLUSH_ERR never left the HCA.*\(completions handled: 2 success, 1 error, 1 flush\)$/,
+    );
+    // Towards a vanished peer the error may be a timeout: the explanation does not claim an RNR NAK it cannot see.
+    expect(said('peer-disconnects', 'txPacketsCountsDelivered')).toMatch(/tx_packets is 1 but no send completed with IB_WC_SUCCESS: .*1 that failed with an error status \(IB_WC_RETRY_EXC_ERR/);
+  });
+
+  test('the bugs name the buffer, message, tx or counter that breaks the rule', () => {
+    expect(said('repost-before-copy', 'receiveBufferOwnedOnce')).toMatch(/: receive buffer 0 is at once posted on the SRQ and held by the driver for message 0: it was reposted before its bytes were copied out/);
+    expect(said('repost-before-copy', 'everySendEndsOnce')).toMatch(
+      /: message 0 is nowhere in either host and is not ended; message 2 is still in the receive CQ \(buffer 0\) and is delivered: the application was handed the bytes of a later message/,
+    );
+    expect(said('reaped-twice', 'txReapedOnce')).toMatch(/: reap_list\[0\] has been queued for reaping 2 times \(cm_id gone after TIMEWAIT_EXIT or REJ\)/);
+    expect(said('post-while-not-up', 'postOnlyWhenOperUp')).toMatch(/: the neighbour's tx \(QP INIT, cm_id REQ_SENT\) holds 1 WR: message 1 still pending in the HCA, but OPER_UP is clear/);
+    expect(said('post-while-not-up', 'kernelCountersAddUp')).toMatch(
+      /: 2 sends but tx_dropped 1 \+ tx_packets 0 \+ tx_errors 0 \+ 0 queued \+ 0 posted = 1 \(1 send freed by ipoib_cm_tx_destroy without a completion/,
+    );
+    expect(said('wake-off-by-one', 'netifQueueFollowsTxOutstanding')).toMatch(/: the netif queue is still stopped with tx_outstanding 2, at or below sendq_size\/2 = 2/);
+    expect(said('pre-copybreak', 'copybreakNeverHoldsBuffer')).toMatch(/: message 0 is small \(byte_len < IPOIB_CM_COPYBREAK 256\) .* receive buffer 0 is off the SRQ/);
+  });
+
+  test('leads-to: why nothing fair moves the behaviour on from where it repeats or stutters', () => {
+    expect(said('rnr-retry-7', 'postedSendCompletesWithoutReceiver')).toMatch(
+      /never reaching its goal: the neighbour's tx \(QP RTS, cm_id ESTABLISHED, OPER_UP, waiting out an RNR NAK timer\) holds 1 WR: message 2 still pending in the HCA; the SRQ holds 0 of recvq_size 2 buffers, 2 completions wait unpolled on the receive CQ: with rnr_retry 7 the requester waits out the RNR timer and is NAKed again for ever/,
+    );
+    expect(said('srq-post-fails', 'emptySrqGetsBuffer')).toMatch(/never reaching its goal: the SRQ is empty and all 2 receive buffers are lost: ib_post_srq_recv failed/);
+    expect(said('flaky-peer', 'reconnectsAfterError')).toMatch(
+      /never reaching its goal: neigh->cm is NULL \(the peer has sent 1 REJ and 0 DREQs\) and the application has made its last send \(4 of max_sends 4\)/,
+    );
+    expect(said('post-while-not-up', 'postedSendCompletes')).toMatch(/never reaching its goal: reap_list\[0\] \(QP INIT, cm_id gone \(REJ or TIMEWAIT_EXIT\)\) holds 1 WR: message 1 still pending in the HCA: the peer rejected the REQ/);
+  });
+});
