@@ -103,8 +103,9 @@ export const variants: readonly Variant<CmChecksumParams, Behaviour>[] = [
     name: 'bug-ud-marked-verified',
     kind: 'bug',
     doc:
-      'The receiver marks datagram-mode (UD) packets CHECKSUM_UNNECESSARY too, on the grounds that UD packets also carry ' +
-      'an ICRC; but no UD packet carries the negotiation.',
+      'The receiver, when its own capability is on, marks datagram-mode (UD) packets as it marks packets of an agreed ' +
+      'connection (CHECKSUM_PARTIAL, the design\'s mark, which its stack takes as verified), on the grounds that UD ' +
+      'packets also carry an ICRC; but no UD packet carries the negotiation, and the ICRC does not cover host memory.',
     behaviour: { ...PROPOSAL, trustUdPackets: true },
     catches: ['trustOnlyOnAgreedConnection'],
   },
