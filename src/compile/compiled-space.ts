@@ -195,8 +195,9 @@ export class CompiledSpace implements StateSpace {
     try {
       return this.gen.compute(c.config, c.context, c.events[k], ei, this.table.arena, this.table.offset(c.id), c.len, c.hint);
     } catch (err) {
-      // Wrong declared domains are the layout's problem, not a step of the model that threw.
-      if (err instanceof DomainViolation) throw err;
+      // Wrong declared domains are the layout's problem, not a step of the model that threw;
+      // a context that is not plain data is the model's definition, as on XState's path.
+      if (err instanceof DomainViolation || err instanceof RxspecError) throw err;
       throw new ModelStepError(ei, err);
     }
   }

@@ -83,6 +83,7 @@ export class ShapeLayout implements Layout {
     }
     // One walk writes the leaves and hashes the structure; the shape is found (or made) after.
     this.h = 0x9e3779b9;
+    this.packing = context;
     const end = this.walk(context, out, 1);
     if (end < 0) return -(Math.max(2 * out.length, this.maxWidth + 1));
     const h = this.h;
@@ -96,6 +97,9 @@ export class ShapeLayout implements Layout {
     out[0] = (shape.id << 15) | config;
     return end;
   }
+
+  /** The context being walked, for error messages that name a field's path. */
+  private packing: unknown;
 
   /** Structural hash of the value being walked. */
   private h = 0;
@@ -149,6 +153,7 @@ export class ShapeLayout implements Layout {
           this.token(7);
           this.token(v.length);
           for (let i = 0; i < v.length; i++) {
+            if (v[i] === undefined) canonicalJson(this.packing); // throws, naming the element's path
             pos = this.walk(v[i], out, pos);
             if (pos < 0) return -1;
           }

@@ -22,6 +22,17 @@ function refuse(path: string, what: string): never {
   );
 }
 
+/**
+ * JSON (and so every trace file) writes an undefined array element as null,
+ * while a guard can tell them apart: two different states would share a key.
+ */
+function undefinedElement(path: string): never {
+  throw new ModelDefinitionError(
+    `context field '${path}' is undefined: an array element must be data, and JSON cannot tell undefined from null`,
+    'use null for an empty array slot',
+  );
+}
+
 function write(v: unknown, path: string): string {
   switch (typeof v) {
     case 'number':
@@ -37,7 +48,10 @@ function write(v: unknown, path: string): string {
       if (v === null) return 'null';
       if (Array.isArray(v)) {
         let s = '[';
-        for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + write(v[i], `${path}[${i}]`);
+        for (let i = 0; i < v.length; i++) {
+          if (v[i] === undefined) undefinedElement(`${path}[${i}]`);
+          s += (i ? ',' : '') + write(v[i], `${path}[${i}]`);
+        }
         return s + ']';
       }
       const proto = Object.getPrototypeOf(v);

@@ -87,5 +87,9 @@ export function loadTraceFile(path: string): TraceFile {
   if (t.trace.loop && (t.trace.loop.start >= states || t.trace.loop.from >= states)) {
     throw new TraceFormatError(path, `has a loop that starts past its last state (${states - 1})`);
   }
+  if (t.trace.loop && t.trace.loop.from > t.trace.loop.start) {
+    // The premise must hold before the cycle or on it: a later index would skip part of the cycle when looking for the goal.
+    throw new TraceFormatError(path, `has a loop whose premise state (${t.trace.loop.from}) comes after the cycle's start (${t.trace.loop.start})`);
+  }
   return t;
 }

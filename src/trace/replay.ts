@@ -8,7 +8,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { AnyModelSpec } from '../model/spec.js';
 import { resolveRun } from '../explore/check.js';
-import { canonicalJson, stateKey } from '../explore/key.js';
+import { canonicalJson, eventKey, stateKey } from '../explore/key.js';
 import { ModelStepError } from '../explore/successors.js';
 import { XStateSuccessors } from '../explore/xstate-successors.js';
 import { TraceDivergedError } from '../errors/trace-diverged-error.js';
@@ -52,6 +52,11 @@ export function replay(file: string, t: TraceFile, spec: AnyModelSpec): ReplayOu
   };
   check(0, t.trace.initial);
   t.trace.steps.forEach((step, i) => {
+    // Only what the model's environment can send at that state: a hand-made event is not a behaviour.
+    const wanted = eventKey(step.event);
+    if (!instance.events(s as never).some((e) => eventKey(e) === wanted)) {
+      throw new TraceDivergedError(file, i + 1, `its event ${canonicalJson(step.event)} is not one the model's environment sends in state ${i}`);
+    }
     try {
       s = ref.step(s, step.event);
     } catch (err) {
@@ -100,6 +105,7 @@ export function replay(file: string, t: TraceFile, spec: AnyModelSpec): ReplayOu
         throw new TraceDivergedError(file, n, `the cycle does not close: the last state is not state ${loop.start}`);
       }
       if (!l.from(states[loop.from], params)) return done(false, '', `the premise of ${p.name} does not hold at state ${loop.from}`);
+      // The behaviour is the prefix from the premise and then the cycle for ever: the goal must hold nowhere on it.
       const reached = states.slice(loop.from).findIndex((x) => l.to(x, params));
       if (reached >= 0) return done(false, '', `the goal of ${p.name} holds at state ${loop.from + reached}`);
       const cycle = loop.stutter ? [states[n]] : states.slice(loop.start, n);

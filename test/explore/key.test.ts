@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { canonicalJson, stateKey } from '../../src/explore/key.js';
 import { ModelDefinitionError } from '../../src/errors/model-definition-error.js';
+import { assign, setup } from 'xstate';
+import { check } from '../../src/explore/check.js';
+import type { ModelSpec } from '../../src/model/spec.js';
 
 describe('canonical state keys', () => {
   test('do not depend on property order, at any depth', () => {
@@ -21,4 +24,28 @@ describe('canonical state keys', () => {
     expect(() => canonicalJson({ len: NaN })).toThrow(/'len' holds NaN/);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(/'f' holds a function/);
   });
+
+  test('refuse an undefined array element, which JSON would turn into null: [undefined] and [null] are different to a guard', () => {
+    expect(() => canonicalJson({ ring: [1, undefined] })).toThrow(/'ring\[1\]' is undefined/);
+  });
+});
+
+describe('both successor paths refuse an undefined array element the same way', () => {
+  const machine = setup({ types: { context: {} as { xs: (number | null | undefined)[] }, events: {} as { type: 'N' } | { type: 'U' } } }).createMachine({
+    id: 'u',
+    context: { xs: [null] },
+    initial: 's',
+    states: { s: { on: { N: { actions: assign({ xs: [null] }) }, U: { actions: assign({ xs: [undefined] }) } } } },
+  });
+  const spec: ModelSpec = {
+    id: 'u', title: 'u', summary: '', sources: [], modelled: '', leftOut: '', params: {},
+    variants: [{ name: 'default', kind: 'baseline', doc: '', behaviour: null, catches: [] }],
+    instantiate: () => ({ machine, inputs: [undefined], events: () => [{ type: 'N' }, { type: 'U' }] }),
+    invariants: [], liveness: [], goals: [],
+  };
+  for (const successors of ['compiled', 'xstate'] as const) {
+    test(successors, () => {
+      expect(() => check(spec, { successors })).toThrow(/context field 'xs\[0\]' is undefined/);
+    });
+  }
 });

@@ -62,6 +62,13 @@ describe('replay re-evaluates the property', () => {
     expect(() => replay('x.json', edited, dieHard)).toThrow('x.json: step 3 does not reproduce: recorded small = 1, the model gives 0');
   });
 
+  test("an event the model's environment never sends there is not a behaviour, even if the machine would take it", () => {
+    const steps = cx.trace.steps.map((s, i) => (i === 0 ? { ...s, event: { type: 'FILL_BIG', litres: 5 } } : s));
+    const forged = { ...cx, trace: { ...cx.trace, steps } };
+    expect(() => replay('x.json', forged, dieHard)).toThrow(TraceDivergedError);
+    expect(() => replay('x.json', forged, dieHard)).toThrow(`its event {"litres":5,"type":"FILL_BIG"} is not one the model's environment sends in state 0`);
+  });
+
   test('a lasso that is no longer fair is not a counterexample', () => {
     const [lasso] = counterexampleFiles(check(arbiter, { variant: 'grant-only-in-a' })).filter((f) => f.property.name === 'requestEventuallyServed');
     // Replayed on the default variant, GRANT is enabled throughout the TICK cycle and never taken.
@@ -80,6 +87,7 @@ describe('loading refuses malformed files with what is wrong', () => {
     return p;
   };
   const good = JSON.stringify(counterexampleFiles(check(dieHard))[0]);
+  const lassoFile = JSON.stringify(counterexampleFiles(check(arbiter, { variant: 'grant-only-in-a' })).find((f) => f.property.name === 'requestEventuallyServed'));
 
   test.each([
     ['missing.json', null, 'no such file'],
@@ -88,6 +96,7 @@ describe('loading refuses malformed files with what is wrong', () => {
     ['version.json', good.replace('"version":1', '"version":2'), 'is trace format version 2, but this rxspec reads version 1'],
     ['field.json', good.replace('"type":"FILL_BIG"', '"type":7'), 'has a malformed field: trace.steps[0].event.type'],
     ['extra.json', good.replace('"format"', '"script":"alert(1)","format"'), 'has a malformed field: (top level)'],
+    ['loop.json', lassoFile.replace(/"loop":\{[^}]*\}/, '"loop":{"start":1,"stutter":false,"from":2}'), "has a loop whose premise state (2) comes after the cycle's start (1)"],
   ])('%s', (name, text, message) => {
     const path = text === null ? join(dir, name) : write(name, text);
     expect(() => loadTraceFile(path)).toThrow(TraceFormatError);
