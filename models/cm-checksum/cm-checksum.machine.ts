@@ -4,37 +4,59 @@
  * 2.6 stack ties to it.
  *
  * Sources
- * - Seed: ../shared/seeds/002_a755afb4ab75ec5f.txt (Yuval Shaia, linux-rdma:
- *   64 KB MTU needs order-5 allocations; S/G needs checksum offload; "during
- *   connection establishment the driver determine[s] if the other end
- *   supports IB CRC as checksum").
+ * - Seed: ../shared/seeds/002_a755afb4ab75ec5f.txt, a post to linux-rdma
+ *   (its footer) signed "Yuval"; the file and the seeds README give no
+ *   date, subject or surname. Yuval Shaia, and the date 2014-15, are
+ *   inferred: the same text, nearly word for word, is the message of the
+ *   Oracle UEK commit "IB/ipoib: CSUM support in connected mode" (Orabug
+ *   20559068, Signed-off-by: Yuval Shaia <yuval.shaia@oracle.com>; read in
+ *   the infradead mirror users/jedix/linux-maple, commit 0910c997). Its
+ *   points: 64 KB MTU needs order-5 allocations; S/G needs checksum
+ *   offload; "during connection establishment the driver determine[s] if
+ *   the other end supports IB CRC as checksum".
  * - ../shared/reference/kernel-facts.md section 2 (what was proposed in 2007
  *   and shipped only in Oracle UEK in 2014-15; set_mode and ipoib_fix_features;
  *   the 2.6 register_netdevice rule; Todd Rimmer's 2007 integrity-domain
  *   objection; ICRC and VCRC), 1.1 and 1.6 (CM REQ/REP parameters and private
  *   data `struct ipoib_cm_data { __be32 qpn; __be32 mtu; }`), 1.7 (RC
  *   retry_count 0).
- * - Kernel source read: drivers/infiniband/ulp/ipoib/ipoib_cm.c @5b095d98
- *   (late 2008: ipoib_cm_send_req, ipoib_cm_req_handler, ipoib_cm_send_rep,
- *   ipoib_cm_rep_handler, ipoib_cm_tx_handler, set_mode clearing
- *   NETIF_F_IP_CSUM | NETIF_F_SG | NETIF_F_TSO) and a modern copy @00ed905a;
- *   ipoib_fix_features in copies before and after it stopped clearing
- *   NETIF_F_SG; net/core/dev.c register_netdevice in a 2.6.1x copy ("Dropping
- *   NETIF_F_SG since no checksum feature", and TSO dropped without SG) and
- *   the 2.6 net/core/ethtool.c ethtool_set_tx_csum, which turns SG off
- *   before the checksum; drivers/infiniband/core/cm.c cm_format_req, which
- *   copies only private_data_len bytes into the REQ. For the receive mark:
- *   include/linux/skbuff.h skb_csum_unnecessary (ip_summed &
- *   CHECKSUM_UNNECESSARY, true for CHECKSUM_PARTIAL too) and
- *   skb_forward_csum (ip_forward resets only CHECKSUM_COMPLETE);
- *   net/core/dev.c dev_hard_start_xmit (a 2.6.3x copy: a CHECKSUM_PARTIAL
- *   skb on a device without a checksum feature goes through
- *   skb_checksum_help); net/core/skbuff.c skb_partial_csum_set and
- *   drivers/net/virtio_net.c receive_buf (VIRTIO_NET_HDR_F_NEEDS_CSUM gives
- *   CHECKSUM_PARTIAL, DATA_VALID gives CHECKSUM_UNNECESSARY: the precedent
- *   for a link whose sender skipped the checksum); ipoib_ib.c's UD receive
- *   (CHECKSUM_UNNECESSARY only when IPOIB_FLAG_CSUM is set and the HCA
- *   checked the checksum, wc->csum_ok).
+ * - Kernel source read (torvalds/linux unless said; [I] marks an inference):
+ *   - drivers/infiniband/ulp/ipoib/ipoib_cm.c @5b095d98928f (the commit the
+ *     index stores; its text uses %pI6, random32 and ipoib_workqueue, which
+ *     fits Harvey Harrison's "net: replace %p6 with %pI6" of October 2008,
+ *     first released in 2.6.29 [I]): ipoib_cm_send_req, ipoib_cm_req_handler,
+ *     ipoib_cm_send_rep, ipoib_cm_rep_handler, ipoib_cm_tx_handler, set_mode
+ *     clearing NETIF_F_IP_CSUM | NETIF_F_SG | NETIF_F_TSO; and the modern
+ *     copy @00ed905ab8e5 (ipoib_priv, sa_path_rec: 4.12 or later [I]), whose
+ *     private data is still {qpn, mtu}.
+ *   - drivers/infiniband/ulp/ipoib/ipoib_main.c ipoib_fix_features: the
+ *     modern form, which clears only NETIF_F_IP_CSUM | NETIF_F_TSO (the
+ *     index's torvalds/linux version is @785b0017b718 [I]), and older third-party copies that also clear NETIF_F_SG
+ *     (kernel-facts 2, "several copies"; which repositories and releases was
+ *     not recorded).
+ *   - net/core/dev.c register_netdevice, "Dropping NETIF_F_SG since no
+ *     checksum feature" followed by "Dropping NETIF_F_TSO since no SG
+ *     feature": a third-party copy the index does not name by repository;
+ *     its free_divert_blk, DECLARE_MUTEX(net_todo_run_mutex) and
+ *     class_device_put date it to 2.6.1x, before the divert code was
+ *     removed [I]. net/core/ethtool.c ethtool_set_tx_csum, which turns SG
+ *     off before the checksum: a 2.6 copy, release not recorded.
+ *   - drivers/infiniband/core/cm.c cm_format_req (@858119e15938), which
+ *     copies only private_data_len bytes into the REQ.
+ *   - For the receive mark: include/linux/skbuff.h (@e5e67305885e)
+ *     skb_csum_unnecessary (ip_summed & CHECKSUM_UNNECESSARY, true for
+ *     CHECKSUM_PARTIAL too) and skb_forward_csum (ip_forward resets only
+ *     CHECKSUM_COMPLETE); net/core/dev.c dev_hard_start_xmit in a 2.6.3x
+ *     third-party copy, release not recorded (a CHECKSUM_PARTIAL skb on a
+ *     device without a checksum feature goes through skb_checksum_help);
+ *     net/core/skbuff.c skb_partial_csum_set; drivers/net/virtio_net.c
+ *     receive_buf (@1824a9897473; VIRTIO_NET_HDR_F_NEEDS_CSUM gives
+ *     CHECKSUM_PARTIAL, DATA_VALID gives CHECKSUM_UNNECESSARY: the precedent
+ *     for a link whose sender skipped the checksum); ipoib_ib.c's UD receive
+ *     (@8f98ae0c9b90: CHECKSUM_UNNECESSARY only when IPOIB_FLAG_CSUM is set
+ *     and the HCA checked the checksum, wc->csum_ok). The four @ commits in
+ *     this item are the versions the index stores; that these, and not
+ *     other copies, were the ones read is an inference [I].
  *
  * Modelling choice, the receive mark: B marks packets of an agreed
  * connection CHECKSUM_PARTIAL, not CHECKSUM_UNNECESSARY. Local delivery

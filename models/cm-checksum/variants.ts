@@ -71,8 +71,11 @@ export const variants: readonly Variant<CmChecksumParams, Behaviour>[] = [
     name: 'ib-crc-negotiation',
     kind: 'version',
     doc:
-      'The proposal (seed 002; the 2007 ofa-general "[PATCHv2] IB/ipoib: S/G and HW checksum support"; shipped only in ' +
-      'Oracle UEK as "ib_ipoib: CSUM support in connected mode", Orabug 18692878 and 20559068): the device claims ' +
+      'The proposal (seed 002: a linux-rdma post signed "Yuval", with no date or subject in the seed; first proposed as ' +
+      'the 2007 ofa-general "[PATCHv2] IB/ipoib: S/G and HW checksum support"; shipped only in Oracle UEK as "ib_ipoib: ' +
+      'CSUM support in connected mode", Orabug 18692878, and "IB/ipoib: CSUM support in connected mode", Orabug 20559068, ' +
+      'by Yuval Shaia, 2014-15, whose message is the seed\'s text nearly word for word: the seed\'s author and date are ' +
+      'inferred from it): the device claims ' +
       'NETIF_F_IP_CSUM and NETIF_F_SG; each connection carries a capability flag in the REQ and REP private data; only ' +
       'when both set it does the sender skip the checksum and the receiver mark the packet CHECKSUM_PARTIAL (local ' +
       'delivery takes it as verified; a forwarded packet gets its checksum from the egress path); towards any other ' +
@@ -103,8 +106,9 @@ export const variants: readonly Variant<CmChecksumParams, Behaviour>[] = [
     name: 'bug-ud-marked-verified',
     kind: 'bug',
     doc:
-      'The receiver marks datagram-mode (UD) packets CHECKSUM_UNNECESSARY too, on the grounds that UD packets also carry ' +
-      'an ICRC; but no UD packet carries the negotiation.',
+      'The receiver, when its own capability is on, marks datagram-mode (UD) packets as it marks packets of an agreed ' +
+      'connection (CHECKSUM_PARTIAL, the design\'s mark, which its stack takes as verified), on the grounds that UD ' +
+      'packets also carry an ICRC; but no UD packet carries the negotiation, and the ICRC does not cover host memory.',
     behaviour: { ...PROPOSAL, trustUdPackets: true },
     catches: ['trustOnlyOnAgreedConnection'],
   },

@@ -11,7 +11,9 @@
  */
 import type { LeadsTo } from '../../src/model/spec.js';
 import type { CmChecksumParams } from '../../models/cm-checksum/params.js';
-import type { CmContext } from '../../models/cm-checksum/context.js';
+import { agreedBy, type CmContext } from '../../models/cm-checksum/context.js';
+import type { ModelState } from '../../src/model/spec.js';
+import { capsWords, exchangeWords, txWords, whereWords } from './explanations.js';
 
 type Live = LeadsTo<CmContext, CmChecksumParams>;
 
@@ -40,6 +42,20 @@ export const capableEndsEventuallySkipChecksum: Live = {
   from: (s) => s.context.modeA === 'connected' && bothCapable(s.context),
   to: (s) => (s.matches({ tx: 'operUp' }) && s.context.txAgreed) || !bothCapable(s.context),
   fair: PROTOCOL_STEPS,
+  explain: (s) => {
+    const c = s.context;
+    if (!s.matches({ tx: 'operUp' })) return notUp(s);
+    if (!agreedBy(c.exchange))
+      return (
+        `${capsWords(c)}, but ${exchangeWords(c.exchange)}: the driver does not put the flag in its private data ` +
+        `(only {qpn, mtu}), so ${txWords(s)} and computes every checksum; nothing fair tears the connection down to renegotiate`
+      );
+    return (
+      `${capsWords(c)} and ${exchangeWords(c.exchange)}, yet ${txWords(s)}: ` +
+      (c.cachedAgreed === null ? "A ignores this connection's answer" : 'A reused the answer cached on the path from an earlier connection') +
+      ', and computes every checksum; nothing fair tears the connection down to renegotiate'
+    );
+  },
 };
 
 export const capableEndKeepsWorkingWithoutAgreement: Live = {
@@ -55,6 +71,34 @@ export const capableEndKeepsWorkingWithoutAgreement: Live = {
     return delivered || !oneCapable(s.context);
   },
   fair: PROTOCOL_STEPS,
+  explain: (s) => {
+    const c = s.context;
+    if (!s.matches({ tx: 'operUp' })) return notUp(s);
+    // What the cycle's packet shows, where the state holds one; else what the sender's state implies.
+    const skips =
+      c.pkt !== null ? c.pkt.csum === 'absent' : c.outcome !== null ? c.outcome.fate === 'dropped-csum' : c.featuresA.ipCsum && (c.txAgreed || c.capA === 'on');
+    const pkt = c.pkt === null ? '' : ` (the packet ${whereWords(s)} has csum ${c.pkt.csum})`;
+    const lost = c.outcome === null ? '' : `; the last packet's fate: ${c.outcome.fate}`;
+    const why = skips
+      ? `${txWords(s)}, and A skips the TCP checksum${pkt} while B, whose connection did not agree (rxTrust ${c.rxTrust}), ` +
+        'marks each packet CHECKSUM_NONE and its stack drops it for a bad checksum'
+      : `${txWords(s)}${pkt}, and no packet is delivered`;
+    return `${capsWords(c)}, ${exchangeWords(c.exchange)}: ${why}${lost}`;
+  },
 };
 
 export const liveness: readonly Live[] = [capableEndsEventuallySkipChecksum, capableEndKeepsWorkingWithoutAgreement];
+
+/**
+ * A behaviour that cycles with no connection up: fault events are bounded
+ * (so no fair cycle contains one), which leaves only a refusal: a capable
+ * end rejecting a CM message that lacks the flag.
+ */
+function notUp(s: ModelState<CmContext>): string {
+  const c = s.context;
+  const refuser = c.capA === 'on' ? "A's REP handler rejects B's REP" : "B's REQ handler rejects A's REQ";
+  return (
+    `${capsWords(c)} and no connection is up (${txWords(s)}; cmFaultsLeft ${c.cmFaultsLeft}): ${refuser} for lacking the ` +
+    'checksum flag, A sends a new REQ, and the same REJ follows for ever; no packet can be sent'
+  );
+}

@@ -141,3 +141,88 @@ describe('cm-checksum: the cost of the design, as a counterexample', () => {
     expect(last(t).outcome).toEqual({ fate: 'accepted-corrupt', via: 'ud' });
   });
 });
+
+/** The explanation each key counterexample's message carries, with the violating state's values: one per property. */
+function message(variant: string, property: string): string {
+  const r = result(variant);
+  const v = r.kind === 'violated' ? r.violations.find((x) => x.property === property) : undefined;
+  if (!v) throw new Error(`${variant} does not violate ${property}`);
+  return v.message;
+}
+
+describe('cm-checksum: explanations of the key counterexamples', () => {
+  test('bug-skip-on-own-capability: A skipped on its own capability towards a peer whose REP did not carry the flag', () => {
+    expect(message('bug-skip-on-own-capability', 'checksumSkippedOnlyTowardsAgreeingPeer')).toMatch(
+      /violated after 5 steps: the packet posted on A's send queue has no TCP checksum .*pkt\.agreed false; this connection's REQ carried the checksum flag and its REP did not \(agreed: false\); capA is on, capB is off\): A skipped it on its own capability, though its negotiated state says no \(A's ipoib_cm_tx is OPER_UP with txAgreed false\)/,
+    );
+  });
+
+  test('bug-ud-marked-verified: CHECKSUM_PARTIAL on a datagram-mode packet', () => {
+    expect(message('bug-ud-marked-verified', 'trustOnlyOnAgreedConnection')).toBe(
+      'invariant trustOnlyOnAgreedConnection is violated after 3 steps: B\'s driver set ip_summed to CHECKSUM_PARTIAL, so its ' +
+        'stack takes the TCP checksum as verified (skb_csum_unnecessary) on a datagram-mode (UD) packet (capB is on), which ' +
+        'carries no negotiation: it trusts the IB CRC alone, which does not cover host memory',
+    );
+  });
+
+  test('bug-negotiation-kept-across-reconnect: txAgreed true cached from the first connection, REQ without the flag', () => {
+    expect(message('bug-negotiation-kept-across-reconnect', 'negotiationFromOwnExchange')).toBe(
+      "invariant negotiationFromOwnExchange is violated after 10 steps: A's ipoib_cm_tx is OPER_UP with txAgreed true (the " +
+        "answer cached on the path from an earlier connection: cachedAgreed true), but this connection's REQ carried no " +
+        'checksum flag and its REP carried it (agreed: false); capA is off, capB is on',
+    );
+  });
+
+  test('bug-gateway-no-regenerate: CHECKSUM_UNNECESSARY forwarded with the pseudo-header sum in the check field', () => {
+    expect(message('bug-gateway-no-regenerate', 'forwardedPacketsCarryChecksum')).toMatch(
+      /violated after 8 steps: the packet was forwarded out of the fabric with no TCP checksum .*: B marked it CHECKSUM_UNNECESSARY \(its connection agreed;/,
+    );
+  });
+
+  test('bug-features-kept-on-capability-change: a complete checksum summed again by the egress path', () => {
+    expect(message('bug-features-kept-on-capability-change', 'forwardedPacketsCarryChecksum')).toMatch(
+      /violated after 14 steps: .*a wrong TCP checksum over intact bytes .*A's device has NETIF_F_IP_CSUM false, txAgreed true\)/,
+    );
+    expect(message('bug-features-kept-on-capability-change', 'checksumOffloadOnlyWhileCapable')).toBe(
+      "invariant checksumOffloadOnlyWhileCapable is violated after 7 steps: A's device still claims NETIF_F_IP_CSUM and " +
+        'NETIF_F_SG in connected mode although capA is off (ethtool -K tx off): the stack keeps handing it CHECKSUM_PARTIAL ' +
+        'packets the administrator asked it to checksum',
+    );
+  });
+
+  test('upstream-cm-sg: NETIF_F_SG without NETIF_F_IP_CSUM', () => {
+    expect(message('upstream-cm-sg', 'scatterGatherOnlyWithChecksum')).toMatch(
+      /violated after 1 step: A's device has NETIF_F_SG on and NETIF_F_IP_CSUM off \(connected mode, capA on\): the 2\.6 register_netdevice/,
+    );
+  });
+
+  test('ib-crc-negotiation: the cost of the design, a memory corruption accepted on an agreed connection', () => {
+    expect(message('ib-crc-negotiation', 'endToEndIntegrity')).toMatch(
+      /violated after 9 steps: an application accepted an RC packet .*fate accepted-corrupt, corruptionsLeft 0\)\. A wire corruption would have failed the VCRC or ICRC, so it happened in host memory, .*REQ carried the checksum flag and its REP carried it \(agreed: true\); rxTrust true\)/,
+    );
+  });
+
+  test('upstream-2008 (leads-to): both capable, but the private data carries no flag, so txAgreed stays false', () => {
+    expect(message('upstream-2008', 'capableEndsEventuallySkipChecksum')).toMatch(
+      /reaches state 6 and then repeats a fair cycle of 4 steps, never reaching its goal: capA is on, capB is on, but this connection's REQ carried no checksum flag and its REP did not \(agreed: false\): the driver does not put the flag in its private data \(only \{qpn, mtu\}\), so A's ipoib_cm_tx is OPER_UP with txAgreed false/,
+    );
+  });
+
+  test('bug-negotiation-kept-across-reconnect (leads-to): both agree now, but A reuses the cached refusal', () => {
+    expect(message('bug-negotiation-kept-across-reconnect', 'capableEndsEventuallySkipChecksum')).toMatch(
+      /reaches state 12 .*capA is on, capB is on and this connection's REQ carried the checksum flag and its REP carried it \(agreed: true\), yet A's ipoib_cm_tx is OPER_UP with txAgreed false, cachedAgreed false: A reused the answer cached/,
+    );
+  });
+
+  test('bug-reject-peer-without-capability (leads-to): A rejects every REP without the flag', () => {
+    expect(message('bug-reject-peer-without-capability', 'capableEndKeepsWorkingWithoutAgreement')).toMatch(
+      /reaches state 1 .*capA is on, capB is off and no connection is up \(A's ipoib_cm_tx is down with txAgreed false; cmFaultsLeft 1\): A's REP handler rejects B's REP for lacking the checksum flag/,
+    );
+  });
+
+  test('bug-skip-on-own-capability (leads-to): every skipped checksum is dropped by a receiver that did not agree', () => {
+    expect(message('bug-skip-on-own-capability', 'capableEndKeepsWorkingWithoutAgreement')).toMatch(
+      /reaches state 6 .*capA is on, capB is off, .*A skips the TCP checksum \(the packet posted on A's send queue has csum absent\) while B, whose connection did not agree \(rxTrust false\), marks each packet CHECKSUM_NONE/,
+    );
+  });
+});
