@@ -13,13 +13,15 @@
  *   src/sim/hosts/xeon-5400-2008.ts, an estimate, and seed 001's host
  *   profile (piii-quadrics-2002.ts) is used only by the tcp-dma model.
  * - The modelled kernel, and the two commits read. The kernel is the one
- *   of ipoib_cm.c at torvalds/linux 5b095d98 (late 2008, after the
- *   copybreak commit f89271da), read for ipoib_cm_send,
+ *   of ipoib_cm.c at torvalds/linux 5b095d98 (Harvey Harrison's "net:
+ *   replace %p6 with %pI6", October 2008, first released in 2.6.29 [I]),
+ *   which contains the copybreak commit f89271da, read for ipoib_cm_send,
  *   ipoib_cm_handle_tx_wc, ipoib_cm_handle_rx_wc, ipoib_cm_rep_handler,
  *   ipoib_cm_send_req, ipoib_cm_tx_handler, ipoib_cm_create_tx,
- *   ipoib_cm_tx_destroy. Its release is inferred, not checked against a
- *   tag: 2.6.26 to 2.6.27 (kernel-facts §1); the simulation's host profiles
- *   price 2.6.26, the first release of that range. A second commit,
+ *   ipoib_cm_tx_destroy. f89271da's own release is inferred, not checked
+ *   against a tag: 2.6.26 or 2.6.27 (kernel-facts §1); the model takes the
+ *   paths read in this later copy as that kernel's, and the simulation's
+ *   host profiles price 2.6.26. A second commit,
  *   ipoib_main.c at 785b0017, is cited because no 2008 ipoib_main.c is
  *   stored: it is a 4.x copy, read only for ipoib_start_xmit and
  *   neigh_add_path, whose CM logic (create the tx, hold up to 3 skbs on

@@ -25,7 +25,7 @@ export const variants: readonly V[] = [
   {
     name: 'copybreak-2008',
     kind: 'baseline',
-    doc: 'ipoib_cm.c with f89271da "IPoIB: Copy small received SKBs in connected mode" (ipoib_cm.c read at 5b095d98, late 2008; release inferred as 2.6.26 to 2.6.27): rnr_retry_count 0, copybreak at 256, tx_packets counted for every completion; the peer stays up, as in the seed\'s run.',
+    doc: 'ipoib_cm.c with f89271da "IPoIB: Copy small received SKBs in connected mode" (released in 2.6.26 or 2.6.27 [inferred]; ipoib_cm.c read at 5b095d98, October 2008, a later copy that contains it): rnr_retry_count 0, copybreak at 256, tx_packets counted for every completion; the peer stays up, as in the seed\'s run.',
     behaviour: KERNEL_2008,
     catches: ['txPacketsCountsDelivered', 'txPacketsWithinPortCounter'],
   },

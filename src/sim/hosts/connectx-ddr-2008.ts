@@ -1,7 +1,7 @@
 /**
  * The 2008 InfiniBand link and HCA: a Mellanox ConnectX (MT25418) 4x DDR
  * port through one switch, driven by mlx4 and the IB core of Linux 2.6.26
- * (the first release of the model's inferred 2.6.26 to 2.6.27, as in
+ * (the first of the two releases f89271da may have shipped in, as in
  * xeon-5400-2008.ts). The link rate and header sizes are from the IBTA specification;
  * the verbs and firmware costs are estimates from what each operation does,
  * never fitted to the seed.

@@ -1,9 +1,9 @@
 /**
  * The 2008 host of the IPoIB copybreak measurement: a two-socket Intel
  * Xeon 5400 server (Harpertown, 3.0 GHz, 6 MB L2 per core pair, 1333 MHz
- * FSB, DDR2-667 FB-DIMM) running Linux 2.6.26: the model's kernel
- * (ipoib_cm.c@5b095d98) is inferred to be 2.6.26 to 2.6.27, and the
- * profile prices the first release of that range. The seed does not
+ * FSB, DDR2-667 FB-DIMM) running Linux 2.6.26: the copybreak commit
+ * f89271da the model is about was released in 2.6.26 or 2.6.27 (inferred,
+ * kernel-facts §1), and the profile prices the first of the two. The seed does not
  * name its machines or its slab allocator; Mellanox's 2008 test beds were
  * of this class. The allocator matters (see xeon5400_2008Kernel): mainline
  * defaulted to SLUB from 2.6.23, while RHEL 5 and the OFED stacks built on
