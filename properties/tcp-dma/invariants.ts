@@ -6,6 +6,14 @@ import type { Invariant, ModelState } from '../../src/model/spec.js';
 import type { TcpDmaContext } from '../../models/tcp-dma/context.js';
 import type { TcpDmaParams } from '../../models/tcp-dma/params.js';
 import { slotHow, slotOffset } from '../../models/tcp-dma/steps/user-buffer.js';
+import {
+  explainDmaOnlyWhenEligible,
+  explainEarlyCopy,
+  explainPinned,
+  explainReturnsOnlyAfterEveryCookie,
+  explainSkbHeld,
+  explainUserBuffer,
+} from './explain.js';
 
 type S = ModelState<TcpDmaContext>;
 
@@ -36,6 +44,7 @@ export const userBufferHoldsTheStream: Invariant<TcpDmaContext, TcpDmaParams> = 
     'no duplicate, nothing past len, no byte stranded in a frame the application no longer maps; and the call returns n only ' +
     'when those n bytes have landed and the stream advanced by exactly n (by 0 for MSG_PEEK).',
   holds: (s: S) => bufferIsAPrefixOfTheStream(s.context) && (!s.matches('returned') || returnIsExact(s.context)),
+  explain: explainUserBuffer,
   // Every NET_DMA release loses bytes to the stale mapping; exploring on past it keeps the release variants'
   // liveness verdicts (the zero-window hang and its fixes) about all their behaviours, not only those before a loss.
   expandViolations: true,
@@ -45,6 +54,7 @@ export const returnsOnlyAfterEveryCookie: Invariant<TcpDmaContext, TcpDmaParams>
   name: 'returnsOnlyAfterEveryCookie',
   doc: 'tcp_recvmsg never returns while a DMA copy into the user buffer is outstanding.',
   holds: (s: S) => !s.matches('returned') || s.context.cookies.length === 0,
+  explain: explainReturnsOnlyAfterEveryCookie,
 };
 
 export const skbHeldUntilCopied: Invariant<TcpDmaContext, TcpDmaParams> = {
@@ -54,6 +64,7 @@ export const skbHeldUntilCopied: Invariant<TcpDmaContext, TcpDmaParams> = {
     const c = s.context;
     return c.cookies.every((k) => c.queue.some((q) => q.seq === k.skb) || c.asyncWait.some((a) => a.seq === k.skb));
   },
+  explain: explainSkbHeld,
 };
 
 export const dmaOnlyWhenEligible: Invariant<TcpDmaContext, TcpDmaParams> = {
@@ -67,6 +78,7 @@ export const dmaOnlyWhenEligible: Invariant<TcpDmaContext, TcpDmaParams> = {
     const eligible = !c.read.peek && c.read.len > p.copybreak && !c.read.lowLatency;
     return eligible && c.cookies.every((k) => k.verified);
   },
+  explain: explainDmaOnlyWhenEligible,
 };
 
 export const pinnedFromDecisionToExit: Invariant<TcpDmaContext, TcpDmaParams> = {
@@ -84,6 +96,7 @@ export const pinnedFromDecisionToExit: Invariant<TcpDmaContext, TcpDmaParams> = 
     if (s.matches('returned')) return (c.unpins > 0) === (c.decision === 'pinned');
     return c.pinned !== 'unpinned';
   },
+  explain: explainPinned,
 };
 
 export const earlyCopyInOrderWithinUcopyLen: Invariant<TcpDmaContext, TcpDmaParams> = {
@@ -96,6 +109,7 @@ export const earlyCopyInOrderWithinUcopyLen: Invariant<TcpDmaContext, TcpDmaPara
     if (c.ucopyLen < 0) return false;
     return c.cookies.every((k) => k.path !== 'early' || (k.at === k.skb && k.at + k.n <= c.read.len));
   },
+  explain: explainEarlyCopy,
 };
 
 export const invariants = [

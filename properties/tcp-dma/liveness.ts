@@ -19,6 +19,7 @@
 import type { LeadsTo, ModelState } from '../../src/model/spec.js';
 import type { TcpDmaContext } from '../../models/tcp-dma/context.js';
 import type { TcpDmaParams } from '../../models/tcp-dma/params.js';
+import { explainBlockingRead, explainEveryCookie } from './explain.js';
 
 type S = ModelState<TcpDmaContext>;
 
@@ -37,6 +38,7 @@ export const blockingReadReturns: LeadsTo<TcpDmaContext, TcpDmaParams> = {
   from: inCall,
   to: (s) => s.matches('returned') && (s.context.interrupted !== null || (typeof s.context.result === 'number' && s.context.result >= s.context.target)),
   fair: FAIR,
+  explain: explainBlockingRead,
 };
 
 export const everyCookieCompletes: LeadsTo<TcpDmaContext, TcpDmaParams> = {
@@ -45,6 +47,7 @@ export const everyCookieCompletes: LeadsTo<TcpDmaContext, TcpDmaParams> = {
   from: (s) => s.context.cookies.length > 0,
   to: (s) => s.context.cookies.length === 0,
   fair: FAIR,
+  explain: explainEveryCookie,
 };
 
 export const liveness = [blockingReadReturns, everyCookieCompletes];

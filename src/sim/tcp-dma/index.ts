@@ -24,6 +24,7 @@ import { QUADRICS_HOST, SEED_HOSTS, SEED_IPERF, SEED_RUNS, quadrics, seedRuns, t
 import { findings } from './findings.js';
 import { reportResults } from './report-runs.js';
 import type { CostRow, HangRow } from './sweeps.js';
+import type { IperfResult } from './iperf.js';
 import { CROSSOVER_SIZES, costSweepTable, cpuTable, crossoverTable, hangTable, seedTable, type HostResults } from './tables.js';
 
 const triple = (r: SeedResults, f: (x: SeedResults['off']) => number): SeedTriple => ({ off: f(r.off), on: f(r.on), onRcvlowat: f(r['on+rcvlowat']) });
@@ -33,6 +34,36 @@ const verdictRow = (name: string, where: string, v: BoundVerdict): (string | num
   v.vacuous ? 'vacuous' : v.holds ? 'holds' : 'fails',
   v.detail,
 ];
+
+/**
+ * readsKeepFlowing over several runs, as one row: it holds when every run
+ * holds; the figures count the runs that held and failed, name the failing
+ * ones with the state they sleep in, and name the held ones when they are
+ * few (the hang table has every run's figures).
+ */
+function flowRow(where: string, runs: readonly { label: string; result: IperfResult }[]): (string | number)[] {
+  const verdicts = runs.map((r) => ({ ...r, v: readsKeepFlowing(r.result) }));
+  const failed = verdicts.filter((r) => !r.v.holds);
+  const held = verdicts.filter((r) => r.v.holds);
+  const parts = [`${held.length} held, ${failed.length} failed`];
+  // Failures that sleep in the same state are named together.
+  const why = new Map<string, string[]>();
+  for (const r of failed) {
+    const st = r.result.stall;
+    const key = st
+      ? `the reader sleeps behind a zero window, sk_rmem_alloc ${st.rmem} of sk_rcvbuf ${st.rcvbuf} charged by ${st.asyncSkbs} skbs on sk_async_wait_queue, copied ${st.copied} short of its target, ${r.result.mbitPerSec.toFixed(1)} Mbit/s`
+      : r.v.detail;
+    why.set(key, [...(why.get(key) ?? []), r.label]);
+  }
+  for (const [reason, labels] of why) parts.push(`failed at ${labels.join(', ')}: ${reason}`);
+  if (held.length > 0) {
+    const rates = [...new Set(held.map((r) => r.result.mbitPerSec.toFixed(1)))];
+    const rate = rates.length === 1 ? `${rates[0]} Mbit/s` : `${rates.join(' to ')} Mbit/s`;
+    const many = failed.length === 0 ? `all held (${rate})` : `the other ${held.length} held (${rate})`;
+    parts.push(held.length <= 6 ? `held at ${held.map((r) => r.label).join(', ')} (${rate})` : many);
+  }
+  return ['readsKeepFlowing', where, failed.length === 0 ? 'holds' : 'fails', parts.join('; ')];
+}
 
 const seedTriple = (t: SeedTriple, f: (x: number) => string) => `${f(t.off)} / ${f(t.on)} / ${f(t.onRcvlowat)}`;
 
@@ -47,14 +78,27 @@ function boundsTable(hosts: readonly HostResults[], hang: readonly HangRow[], sw
     rows.push(verdictRow('throughputOrderingMatchesSeed', name, throughputOrderingMatchesSeed(triple(h.shipped, (x) => x.mbitPerSec))));
     rows.push(verdictRow('copyShareOrderingMatchesSeed', name, copyShareOrderingMatchesSeed(triple(h.shipped, (x) => x.copyShare))));
     rows.push(verdictRow('offloadEngages', name, offloadEngages(h.shipped)));
-    for (const { run } of SEED_RUNS) rows.push(verdictRow('readsKeepFlowing', `${name}, ${run}, 2.6.32.2`, readsKeepFlowing(h.shipped[run])));
+    rows.push(
+      flowRow(
+        `${name}, ${SEED_RUNS.map((r) => r.run).join(' / ')} (${SEED_RUNS.map((r) => r.kernel).join(' / ')})`,
+        SEED_RUNS.map(({ run }) => ({ label: run, result: h.shipped[run] })),
+      ),
+    );
   }
   rows.push(verdictRow('copyShareOrderingAcrossSweep', `${sweep[0]?.profile.host.name ?? 'e500'}, fsldma cost sweep (short runs)`, copyShareOrderingAcrossSweep(sweep)));
+  // One row per board RAM and first read on 2.6.32.2, one for every run with both fixes; the hang table has each run.
+  const groups = new Map<string, HangRow[]>();
   for (const r of hang) {
-    const where = `e500 ${r.ramMiB} MB, ${r.scenario}, sk_rcvlowat ${r.rcvlowat}`;
-    rows.push(verdictRow('readsKeepFlowing', `${where}, 2.6.32.2`, readsKeepFlowing(r.shipped)));
-    rows.push(verdictRow('readsKeepFlowing', `${where}, both fixes`, readsKeepFlowing(r.fixed)));
+    const where = `e500 ${r.ramMiB} MB, ${r.scenario}, 2.6.32.2`;
+    groups.set(where, [...(groups.get(where) ?? []), r]);
   }
+  for (const [where, rs] of groups) rows.push(flowRow(where, rs.map((r) => ({ label: `sk_rcvlowat ${r.rcvlowat}`, result: r.shipped }))));
+  rows.push(
+    flowRow(
+      `e500 ${[...new Set(hang.map((r) => r.ramMiB))].join(' / ')} MB, both first reads, every sk_rcvlowat, both fixes`,
+      hang.map((r) => ({ label: `${r.ramMiB} MB ${r.scenario} sk_rcvlowat ${r.rcvlowat}`, result: r.fixed })),
+    ),
+  );
   for (const { profile: { host, dma, path } } of hosts) {
     rows.push(verdictRow('dmaCrossoverAtLeastAPage', host.name, dmaCrossoverAtLeastAPage(latencyCrossoverBytes(host, dma!, path), path.pageBytes, 'time to data')));
     rows.push(verdictRow('dmaCrossoverAtLeastAPage', host.name, dmaCrossoverAtLeastAPage(cpuCrossoverBytes(host, dma!, path), path.pageBytes, 'CPU time')));

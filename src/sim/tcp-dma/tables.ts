@@ -7,7 +7,7 @@ import type { SimTable } from '../../model/spec.js';
 import { cpuCrossoverBytes, crossoverCurve, latencyCrossoverBytes } from './crossover.js';
 import type { HostProfile } from './costs.js';
 import { sysctlRmemMax, totalramPages } from './buffers.js';
-import { SEED_IPERF, SEED_RUNS, type SeedResults } from './experiments.js';
+import { FIXED_RUNS, SEED_IPERF, SEED_RUNS, type SeedResults } from './experiments.js';
 import type { IperfResult } from './iperf.js';
 import type { CostRow, HangRow } from './sweeps.js';
 
@@ -24,6 +24,18 @@ export interface HostResults {
   /** 2.6.32.2 with both zero-window fixes. */
   readonly fixed: SeedResults;
 }
+
+const rcvlowatName = (bytes: number) => (bytes === 1 ? 'sk_rcvlowat 1 byte, the default' : `sk_rcvlowat ${bytes / 1024} KB by SO_RCVLOWAT`);
+/** Which checked variant (models/tcp-dma/variants.ts) each of the seed's runs simulates, and with which sk_rcvlowat. */
+export const RUNS_NOTE =
+  'The runs are the checked variants: ' +
+  SEED_RUNS.map((r) => `${r.run} runs ${r.kernel} (${rcvlowatName(r.rcvlowat)})`).join('; ') +
+  '.';
+/** Which variant the "with both fixes" column runs. */
+const FIXES_NOTE =
+  'with both fixes: 2.6.32.2 plus 73852e8151b7 and 15c041759bfc, the ' +
+  [...new Set(FIXED_RUNS.filter((r) => r.run !== 'off').map((r) => r.kernel))].join(', ') +
+  ' variant, with the same sk_rcvlowat (off is unchanged: with CONFIG_NET_DMA=n there is nothing to fix).';
 
 const mib = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
@@ -58,7 +70,8 @@ export function seedTable(hosts: readonly HostResults[], runs: readonly string[]
       `iperf -w 250K asks SO_RCVBUF for ${SEED_IPERF.windowBytes}; sock_setsockopt caps it at sysctl_rmem_max and doubles it. ` +
         hosts.map((h) => bufferNote(h.profile, h.shipped.off)).join(' ') +
         ' (src/sim/tcp-dma/buffers.ts).',
-      'with both fixes: 2.6.32.2 plus 73852e8151b7 and 15c041759bfc (the net-dma-flush-on-zero-window variant).',
+      RUNS_NOTE,
+      FIXES_NOTE,
       ...hosts.map((h) => `${h.profile.host.name}: ${h.profile.host.description}; copybreak ${h.profile.engine!.copybreak} (${h.profile.engine!.sources.copybreak}).`),
     ],
   };
@@ -81,6 +94,8 @@ export function cpuTable(hosts: readonly HostResults[]): SimTable {
     notes: [
       'backlogged: segments that arrived while the reader owned the socket (pinning, the copy loop, the exit\'s spin and unpinning) and waited, unACKed, ' +
         'for release_sock. dma-completion: fsldma\'s end-of-segment interrupts and the descriptors they free (ioat is polled).',
+
+      RUNS_NOTE,
     ],
   };
 }
@@ -105,6 +120,7 @@ export function hangTable(rows: readonly HangRow[], base: HostProfile): SimTable
       mbit(r.fixed.mbitPerSec),
     ]),
     notes: [
+      `2.6.32.2: the net-dma-2.6.32.2 variant; ${FIXES_NOTE}`,
       'charged capacity: the payload of the largest number of DMA-copied skbs, still charged on sk_async_wait_queue, after which the window ' +
         '__tcp_select_window advertises is below one MSS. A target above it can only be reached through early copies, which are not charged.',
       'back to back: iperf\'s reader, in recv() again as soon as a read returns. after a full window: the application\'s first recv() comes ' +
@@ -155,6 +171,8 @@ export function costSweepTable(rows: readonly CostRow[], base: HostProfile): Sim
     notes: [
       `The profile's estimates: ${base.path.dmaIrqNs} ns per interrupt, ${base.path.dmaReapDescNs} ns per descriptor (src/sim/hosts/ppc-e500-fsldma.ts). ` +
         'Links that finish before the interrupt handler runs share one interrupt, so the per-interrupt figure is paid far less often than once per descriptor.',
+
+      RUNS_NOTE,
     ],
   };
 }

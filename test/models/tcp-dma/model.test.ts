@@ -211,3 +211,50 @@ describe('tcp-dma: the witnesses of the seed\'s situations', () => {
     expect(lastContext(t).ubuf[0]).toBe('0:cpu');
   });
 });
+
+describe('tcp-dma: every counterexample explains itself in the kernel\'s terms', () => {
+  const messageOf = (variant: string, property: string): string => {
+    const r = resultFor(variant);
+    const v = r.kind === 'violated' ? r.violations.find((x) => x.property === property) : undefined;
+    if (!v) throw new Error(`${variant} does not violate ${property}`);
+    return v.message;
+  };
+
+  test('the 2.6.32.2 hang: charged skbs on sk_async_wait_queue fill sk_rcvbuf, so the window stays 0', () => {
+    expect(messageOf('net-dma-2.6.32.2', 'blockingReadReturns')).toMatch(
+      /never reaching its goal: the reader sleeps in sk_wait_data with copied 2 of target 3 units, and the receive window is 0 because charged skbs fill sk_rcvbuf: 3 of its 3 units are charged, by the skb at seq 0 \(2 units, truesize 3\) on sk_async_wait_queue, whose DMA copy \(cookie 1\) was never issued: .*; so the sender cannot send the 1 unit the reader still waits for$/,
+    );
+  });
+
+  test('free-skbs-periodically: the copy completed but the sleeping reader never frees its skb', () => {
+    expect(messageOf('net-dma-free-skbs-periodically', 'blockingReadReturns')).toMatch(
+      /3 of its 3 units are charged, by the skb at seq 0 \(2 units, truesize 3\) on sk_async_wait_queue, whose DMA copy completed, but only the reader frees it \(tcp_service_net_dma\)/,
+    );
+  });
+
+  test('everyCookieCompletes: the descriptor below ioat_pending_level is never issued', () => {
+    expect(messageOf('net-dma-2.6.32.2', 'everyCookieCompletes')).toMatch(
+      /: cookie 1 \(copy-loop DMA of the skb at seq 0 into units 0–1\) was never handed to the engine: 1 descriptor pending is not more than ioat_pending_level 1/,
+    );
+  });
+
+  test('the fork: unit 0 is lost to the stale pinned frame, unit 1 was copied by the CPU', () => {
+    const m = messageOf('net-dma-2.6.32.2', 'userBufferHoldsTheStream');
+    expect(m).toMatch(/violated after 5 steps: in the 3-unit user buffer \(2 KiB units\), unit 0 \(stream offset 0\) is lost: the early DMA copy \(cookie 1\) writes it into the pinned frame of page 0, which the application stopped mapping when the CPU copy into unit 1 took a copy-on-write fault after the fork/);
+    expect(m).toMatch(/unit 1 \(stream offset 1\) was copied by the CPU, which the application sees through its new frame of page 0; unit 2 is not yet written$/);
+  });
+
+  test('the seeded bugs name their failing clause and values', () => {
+    expect(messageOf('return-before-cookies', 'returnsOnlyAfterEveryCookie')).toMatch(/: tcp_recvmsg returned 1 with 1 DMA copy outstanding: cookie 1 \(early copy of the skb at seq 0 into unit 0, issued\)$/);
+    expect(messageOf('return-before-cookies', 'skbHeldUntilCopied')).toMatch(/: the skb at seq 0 was freed .* while cookie 1 .* still reads it$/);
+    expect(messageOf('return-before-cookies', 'pinnedFromDecisionToExit')).toMatch(/: the pages are unpinned while cookie 1 .* still writes them/);
+    expect(messageOf('unpin-twice', 'pinnedFromDecisionToExit')).toMatch(/: dma_unpin_iovec_pages ran 2 times for one dma_pin_iovec_pages/);
+    expect(messageOf('dma-at-copybreak', 'dmaOnlyWhenEligible')).toMatch(/although len 2 units is not above tcp_dma_copybreak 2$/);
+    expect(messageOf('dma-with-peek', 'dmaOnlyWhenEligible')).toMatch(/although the read is MSG_PEEK$/);
+    expect(messageOf('dma-ignores-low-latency', 'dmaOnlyWhenEligible')).toMatch(/although sysctl_tcp_low_latency is set$/);
+    expect(messageOf('early-copy-unverified', 'dmaOnlyWhenEligible')).toMatch(/neither the NIC nor software verified the checksum of the skb at seq 0 that cookie 1 copies$/);
+    expect(messageOf('early-copy-past-ucopy-len', 'earlyCopyInOrderWithinUcopyLen')).toMatch(/: ucopy.len is -1: .*; cookie 2 \(early copy of the skb at seq 2 into units 2–3, issued\) reaches past the 3-unit buffer$/);
+    expect(messageOf('early-copy-out-of-order', 'earlyCopyInOrderWithinUcopyLen')).toMatch(/: cookie 2 \(early copy of the skb at seq 3 into unit 1, issued\) is out of order: .* while the skb at seq 1 waits on sk_receive_queue$/);
+    expect(messageOf('early-copy-out-of-order', 'userBufferHoldsTheStream')).toMatch(/: unit 1 holds stream offset 3, not 1: the buffer's units hold stream offsets 0, 3/);
+  });
+});

@@ -231,9 +231,29 @@ describe('tcp-dma cost model: the report', () => {
     expect(verdicts('copyShareOrderingMatchesSeed', /e500|xeon/)).toEqual(['holds', 'holds']);
     expect(verdicts('copyShareOrderingAcrossSweep', /sweep/)).toEqual(['holds']);
     expect(verdicts('throughputOrderingMatchesSeed', /e500|xeon/)).toEqual(['fails', 'fails']);
-    expect(verdicts('readsKeepFlowing', /after a full window, sk_rcvlowat 524288, 2\.6\.32\.2$/)).toEqual(['fails', 'fails', 'fails']);
-    expect(verdicts('readsKeepFlowing', /back to back, sk_rcvlowat 524288, 2\.6\.32\.2$/)).toEqual(['holds', 'holds', 'holds']);
-    expect(verdicts('readsKeepFlowing', /both fixes$/).every((v) => v === 'holds')).toBe(true);
+    // readsKeepFlowing: one row per board RAM and first read on 2.6.32.2, one for every run with both fixes.
+    const flow = (on: RegExp) => bounds.rows.filter((row) => row[0] === 'readsKeepFlowing' && on.test(String(row[1])));
+    const fullWindow = flow(/^e500 \d+ MB, after a full window, 2\.6\.32\.2$/);
+    expect(fullWindow.map((row) => row[2])).toEqual(['fails', 'fails', 'fails']);
+    for (const row of fullWindow) expect(String(row[3])).toMatch(/failed at [^:]*sk_rcvlowat 524288: the reader sleeps behind a zero window/);
+    const backToBack = flow(/^e500 \d+ MB, back to back, 2\.6\.32\.2$/);
+    expect(backToBack.map((row) => row[2])).toEqual(['holds', 'holds', 'holds']);
+    for (const row of backToBack) expect(String(row[3])).toMatch(/^4 held, 0 failed; held at .*sk_rcvlowat 524288/);
+    const fixes = flow(/both fixes$/);
+    expect(fixes.map((row) => row[2])).toEqual(['holds']);
+    expect(String(fixes[0][3])).toMatch(/^24 held, 0 failed/);
+    expect(flow(/off \/ on \/ on\+rcvlowat \(net-dma-off \/ net-dma-2\.6\.32\.2 \/ net-dma-2\.6\.32\.2\)$/).map((row) => row[2])).toEqual(['holds', 'holds']);
+    expect(bounds.rows.filter((row) => row[0] === 'readsKeepFlowing').length).toBe(9);
+    // The failing cases are named with their sk_rcvlowat, as the hang table has them asleep.
+    const hangTable = r.tables.find((t) => t.title.startsWith('When 2.6.32.2 hangs'))!;
+    for (const ram of ['256', '512', '1024']) {
+      const asleepHere = hangTable.rows.filter((row) => row[1] === `${ram} MB` && String(row[7]).startsWith('asleep for good')).map((row) => `sk_rcvlowat ${row[5]}`);
+      const row = flow(new RegExp(`^e500 ${ram} MB, after a full window`))[0];
+      expect(String(row[3])).toContain(`${asleepHere.length} failed; failed at ${asleepHere.join(', ')}:`);
+    }
+    expect(r.tables.find((t) => t.title.startsWith('Seed 004'))!.notes!.join(' ')).toContain(
+      'off runs net-dma-off (sk_rcvlowat 1 byte, the default); on runs net-dma-2.6.32.2 (sk_rcvlowat 1 byte, the default); on+rcvlowat runs net-dma-2.6.32.2 (sk_rcvlowat 200 KB by SO_RCVLOWAT)',
+    );
     expect(verdicts('dmaCrossoverAtLeastAPage', /xeon/)).toEqual(['vacuous', 'vacuous']);
     const hang = r.tables.find((t) => t.title.startsWith('When 2.6.32.2 hangs'))!;
     const asleep = hang.rows.filter((row) => String(row[7]).startsWith('asleep for good'));
