@@ -70,7 +70,7 @@ function properties(spec: AnyModelSpec, results: readonly CheckResult[]): string
   const pruned = results.filter((r) => r.stats.pruned > 0);
   if (pruned.length === 0) return table;
   const which = pruned.map((r) => `\`${r.variant}\` (${r.stats.pruned.toLocaleString('en-US')} states)`).join(', ');
-  return `${table}\n\n\\* The checker does not explore past a state that violates an invariant (unless the invariant is marked as violated by design). In ${which} such states were not expanded, so a starred verdict covers the behaviours up to their first violation, not what could follow it.`;
+  return `${table}\n\n\\* The checker does not explore past a state that violates an invariant (unless the invariant is marked as violated by design). In ${which} such states were not expanded, so a starred verdict covers the behaviours up to their first violation, not what could follow it; a leads-to property is \`unknown\` there when a behaviour from its premise can reach such a state without meeting its goal.`;
 }
 
 function variantSection(spec: AnyModelSpec, r: CheckResult, input: PageInput): string[] {

@@ -66,6 +66,8 @@ export interface SearchOutcome {
   elapsedMs: number;
   /** States not expanded because they violate an invariant: other verdicts cover behaviours up to such states. */
   pruned: number;
+  /** Which states those are. */
+  prunedStates: BitVector;
 }
 
 function predicateError(kind: string, name: string, err: unknown): never {
@@ -196,5 +198,6 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
     maxDepth: graph.count ? graph.depthOf(graph.count - 1) : 0,
     elapsedMs: performance.now() - start,
     pruned,
+    prunedStates: errorState,
   };
 }

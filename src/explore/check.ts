@@ -13,7 +13,7 @@ import { ModelDefinitionError } from '../errors/model-definition-error.js';
 import { buildTrace } from '../trace/build.js';
 import type { PropertyKind, Trace } from '../trace/types.js';
 import { search, type SearchOutcome, type SearchProgress } from './bfs.js';
-import { findLasso } from './liveness.js';
+import { findLasso, prunedOnTheWay } from './liveness.js';
 import type { CheckResult, Stats, Verdict, Violation, Witness } from './result.js';
 import { XStateSpace } from './xstate-space.js';
 import { XStateSuccessors } from './xstate-successors.js';
@@ -198,7 +198,9 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     }
     const lasso = findLasso(graph, out.leadsFrom[i], out.leadsTo[i], l.fair, (ev) => space.event(ev).type);
     if (!lasso) {
-      verdicts.push({ property: l.name, kind: 'liveness', verdict: 'holds' });
+      // No lasso among the states explored; a behaviour that runs into an unexpanded state goes on unseen.
+      const unseen = out.pruned > 0 ? prunedOnTheWay(graph, out.leadsFrom[i], out.leadsTo[i], out.prunedStates) : -1;
+      verdicts.push({ property: l.name, kind: 'liveness', verdict: unseen < 0 ? 'holds' : 'unknown' });
       return;
     }
     const t = buildTrace(succ, instance.inputs, {
@@ -232,7 +234,11 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
       verdicts.push({ property: g.name, kind: 'goal', verdict: 'reached', length: t.steps.length });
       witnesses.push({ goal: g.name, doc: g.doc, trace: t });
     } else if (complete) {
-      record(g.name, 'goal', g.doc, 4, `goal ${g.name} is unreachable: no reachable state satisfies it`);
+      const message =
+        out.pruned > 0
+          ? `goal ${g.name} is not reached: no explored state satisfies it, and ${out.pruned} ${out.pruned === 1 ? 'state that violates an invariant was' : 'states that violate an invariant were'} not expanded, so it may lie beyond them`
+          : `goal ${g.name} is unreachable: no reachable state satisfies it`;
+      record(g.name, 'goal', g.doc, 4, message);
     } else {
       verdicts.push({ property: g.name, kind: 'goal', verdict: 'unknown' });
     }

@@ -203,3 +203,34 @@ export function findLasso(
   }
   return { input: graph.inputOf(states[0]), events, states, fromIndex, loopStart, stutter, unforced };
 }
+
+/**
+ * A state the search did not expand (it violates an invariant) that a
+ * behaviour can reach from a state where `from` holds, through states where
+ * `to` does not: the behaviour goes on past it unseen, so finding no lasso
+ * proves nothing about it. Returns such a state, or -1 when there is none
+ * and "no lasso" is a proof.
+ */
+export function prunedOnTheWay(graph: StateGraph, from: BitVector, to: BitVector, pruned: BitVector): number {
+  const n = graph.count;
+  const seen = new Uint8Array(n);
+  const queue: number[] = [];
+  for (let v = 0; v < n; v++) {
+    if (from.has(v) && !to.has(v)) {
+      seen[v] = 1;
+      queue.push(v);
+    }
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head];
+    if (pruned.has(v)) return v;
+    for (let e = graph.firstEdge(v); e < graph.endEdge(v); e++) {
+      const t = graph.edgeTarget.get(e);
+      if (!seen[t] && !to.has(t)) {
+        seen[t] = 1;
+        queue.push(t);
+      }
+    }
+  }
+  return -1;
+}

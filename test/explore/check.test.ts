@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { assign, setup } from 'xstate';
+import { assign, createMachine, setup } from 'xstate';
 import { check, DEADLOCK_PROPERTY, ERROR_PROPERTY } from '../../src/explore/check.js';
 import type { CheckResult, Violation } from '../../src/explore/result.js';
 import type { ModelSpec } from '../../src/model/spec.js';
@@ -31,6 +31,49 @@ describe('invariants', () => {
     expect(r.stats.distinct).toBe(16);
     // The two states with 4 gallons in the big jug are not expanded, and the statistics say so.
     expect(r.stats.pruned).toBe(2);
+  });
+});
+
+describe('liveness past a state the search did not expand', () => {
+  // p --F (fair)--> bad, which violates an invariant and is not expanded; q only through the unfair U.
+  const machine = createMachine({ id: 'm', initial: 'p', states: { p: { on: { F: 'bad', U: 'q' } }, bad: {}, q: {} } });
+  const spec = (from: string, expandViolations: boolean): ModelSpec => ({
+    id: 'm', title: 'm', summary: '', sources: [], modelled: '', leftOut: '', params: {},
+    variants: [{ name: 'default', kind: 'baseline', doc: '', behaviour: null, catches: [] }],
+    instantiate: () => ({ machine, inputs: [undefined], events: () => [{ type: 'F' }, { type: 'U' }] }),
+    checkDeadlock: false,
+    invariants: [{ name: 'noBad', doc: 'never bad', holds: (x) => !x.matches('bad'), expandViolations }],
+    liveness: [{ name: 'leadsToQ', doc: 'reaches q', from: (x) => x.matches(from), to: (x) => x.matches('q'), fair: ['F'] }],
+    goals: [],
+  });
+  const verdict = (r: CheckResult) => r.verdicts.find((v) => v.property === 'leadsToQ')!.verdict;
+
+  test('is unknown, not holds, when a behaviour from the premise can run into it without the goal', () => {
+    for (const successors of ['compiled', 'xstate'] as const) {
+      expect(verdict(check(spec('p', false), { successors }))).toBe('unknown');
+      expect(verdict(check(spec('bad', false), { successors }))).toBe('unknown');
+    }
+  });
+
+  test('expanded, the same state gives the lasso the unexpanded search could not see', () => {
+    expect(verdict(check(spec('p', true)))).toBe('violated');
+  });
+
+  test('a goal not reached when states were left unexpanded is "not reached", not "unreachable"', () => {
+    const behind = createMachine({ id: 'm', initial: 'p', states: { p: { on: { F: 'bad' } }, bad: { on: { G: 'q' } }, q: {} } });
+    const base = spec('p', false);
+    const r = check({ ...base, liveness: [], goals: [{ name: 'atQ', doc: 'q', reached: (x) => x.matches('q') }], instantiate: () => ({ machine: behind, inputs: [undefined], events: () => [{ type: 'F' }, { type: 'G' }] }) });
+    const v = r.kind === 'violated' ? r.violations.find((x) => x.property === 'atQ') : undefined;
+    expect(v?.message).toBe('goal atQ is not reached: no explored state satisfies it, and 1 state that violates an invariant was not expanded, so it may lie beyond them');
+  });
+
+  test('still holds when no behaviour from the premise meets an unexpanded state before the goal', () => {
+    // start --A--> p --F--> q; start --B--> bad (not expanded, but not reachable from p).
+    const apart = createMachine({ id: 'm', initial: 'start', states: { start: { on: { A: 'p', B: 'bad' } }, p: { on: { F: 'q' } }, bad: {}, q: {} } });
+    const base = spec('p', false);
+    const r = check({ ...base, instantiate: () => ({ machine: apart, inputs: [undefined], events: () => [{ type: 'A' }, { type: 'B' }, { type: 'F' }] }) });
+    expect(r.stats.pruned).toBe(1);
+    expect(verdict(r)).toBe('holds');
   });
 });
 
