@@ -45,7 +45,7 @@ function params(spec: AnyModelSpec): string {
     d.source,
     d.why ?? (d.check === d.default ? '(the kernel value)' : ''),
   ]);
-  return rows.length ? mdTable(['parameter', 'kernel default', 'check bound', 'range', 'meaning', 'source', 'why the check bound'], rows) : 'This model has no parameters.';
+  return rows.length ? mdTable(['parameter', 'default (kernel, seed or environment)', 'check bound', 'range', 'meaning', 'source', 'why the check bound'], rows) : 'This model has no parameters.';
 }
 
 function properties(spec: AnyModelSpec, results: readonly CheckResult[]): string {
@@ -73,23 +73,47 @@ function properties(spec: AnyModelSpec, results: readonly CheckResult[]): string
   return `${table}\n\n\\* The checker does not explore past a state that violates an invariant (unless the invariant is marked as violated by design). In ${which} such states were not expanded, so a starred verdict covers the behaviours up to their first violation, not what could follow it; a leads-to property is \`unknown\` there when a behaviour from its premise can reach such a state without meeting its goal.`;
 }
 
-function variantSection(spec: AnyModelSpec, r: CheckResult, input: PageInput): string[] {
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces as hyphens. */
+export function anchor(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+}
+
+const variantHeading = (v: { name: string; kind: string }) => `\`${v.name}\` (${v.kind})`;
+
+/** Counterexamples already printed on the page, by property and trace, with where. */
+type Printed = Map<string, { variant: string; anchor: string }>;
+
+function variantSection(spec: AnyModelSpec, r: CheckResult, input: PageInput, printed: Printed): string[] {
   const v = spec.variants.find((x) => x.name === r.variant)!;
-  const out = [`### \`${v.name}\` (${v.kind})`, '', v.doc, ''];
+  const out = [`### ${variantHeading(v)}`, '', v.doc, ''];
   if (v.catches.length) out.push(`Exists to violate: ${v.catches.map((c) => `\`${c}\``).join(', ')}.`, '');
   if (r.kind !== 'violated') {
     out.push(r.kind === 'holds' ? 'Every property holds at the check bounds.' : `The search was cut short (${r.reason}).`, '');
     return out;
   }
   for (const x of r.violations) {
-    out.push(`#### ${x.property} (${x.kind})`, '', `*${x.doc}*`, '', x.message + '.', '');
+    const heading = `${x.property} (${x.kind})`;
+    out.push(`#### ${heading}`, '', `*${x.doc}*`, '', x.message + '.', '');
     for (const u of x.unforced ?? []) out.push(`- \`${u.type}\`: ${u.reason}`);
     if (x.unforced?.length) out.push('');
     if (!x.trace) continue;
-    out.push(fence('mermaid', renderMermaid(x.trace, spec.lanes)), '');
-    out.push(fence('text', renderText(x.trace)), '');
     const file = input.traceFiles.get(`${r.variant}.${x.property}`);
-    if (file) out.push(`Replay: \`npx rxspec replay ${file}\` ([trace file](${input.toRoot}${file}))`, '');
+    const replay = file ? `Replay: \`npx rxspec replay ${file}\` ([trace file](${input.toRoot}${file}))` : '';
+    // A variant that inherits a finding shows the same behaviour: point to it rather than print it again.
+    const key = `${x.property}\u0000${JSON.stringify(x.trace)}`;
+    const earlier = printed.get(key);
+    if (earlier) {
+      out.push(`The same ${x.trace.steps.length}-step counterexample as in [\`${earlier.variant}\`](#${earlier.anchor}).`, '');
+      if (replay) out.push(replay, '');
+      continue;
+    }
+    printed.set(key, { variant: r.variant, anchor: anchor(variantHeading(v)) });
+    out.push(fence('mermaid', renderMermaid(x.trace, spec.lanes)), '');
+    out.push(`<details><summary>The trace, step by step (${x.trace.steps.length} steps)</summary>`, '', fence('text', renderText(x.trace)), '', '</details>', '');
+    if (replay) out.push(replay, '');
   }
   return out;
 }
@@ -115,7 +139,7 @@ function goals(spec: AnyModelSpec, results: readonly CheckResult[], input: PageI
       continue;
     }
     const where = w.variant === baseline ? '' : ` in the \`${w.variant}\` variant (the \`${baseline}\` variant does not reach it)`;
-    out.push(`Reached in ${w.trace.steps.length} steps${where}:`, '', fence('text', renderText(w.trace)), '');
+    out.push(`Reached in ${w.trace.steps.length} steps${where}.`, '', `<details><summary>The witness, step by step</summary>`, '', fence('text', renderText(w.trace)), '', '</details>', '');
     const file = input.traceFiles.get(`${w.variant}.${g.name}`);
     if (file) out.push(`Replay: \`npx rxspec replay ${file}\``, '');
   }
@@ -133,8 +157,35 @@ function simulation(sim: SimReport, plotFiles: readonly string[]): string[] {
   return out;
 }
 
+/** The page's sections and its variants, linked: the pages are long. */
+function contents(spec: AnyModelSpec, results: readonly CheckResult[], withSimulation: boolean): string[] {
+  const link = (title: string, heading = title) => `[${title}](#${anchor(heading)})`;
+  const machineHeading = `The state machine (\`${spec.variants[0].name}\` variant)`;
+  const variants = results.map((r) => {
+    const v = spec.variants.find((x) => x.name === r.variant)!;
+    return `[\`${v.name}\`](#${anchor(variantHeading(v))})`;
+  });
+  return [
+    `**Contents:** ${[
+      link('Sources'),
+      link('What is modelled'),
+      link('What is left out'),
+      link('The state machine', machineHeading),
+      link('Parameters'),
+      link('Properties and verdicts', 'Properties and verdicts at the check bounds'),
+      ...(spec.goals.length ? [link('Goals', 'Goals and their shortest witnesses')] : []),
+      link('Variants', 'Variants and their counterexamples'),
+      ...(withSimulation ? [link('Simulation')] : []),
+    ].join(' · ')}`,
+    '',
+    `**Variants:** ${variants.join(' · ')}`,
+    '',
+  ];
+}
+
 export function modelPage(input: PageInput): string {
   const { spec, results, manifest, sim } = input;
+  const printed: Printed = new Map();
   const machine = spec.instantiate(checkParams(spec.params), spec.variants[0].behaviour).machine;
   const stats = mdTable(
     ['variant', 'kind', 'distinct states', 'transitions', 'depth', 'time (when recorded)'],
@@ -154,6 +205,7 @@ export function modelPage(input: PageInput): string {
     '',
     spec.summary,
     '',
+    ...contents(spec, results, sim !== undefined),
     '## Sources',
     '',
     ...(spec.sources.length ? spec.sources.map((s) => `- ${s}`) : ['(none: an engine fixture)']),
@@ -187,7 +239,7 @@ export function modelPage(input: PageInput): string {
     ...goals(spec, results, input),
     '## Variants and their counterexamples',
     '',
-    ...results.flatMap((r) => variantSection(spec, r, input)),
+    ...results.flatMap((r) => variantSection(spec, r, input, printed)),
     ...(sim ? simulation(sim, input.plotFiles) : []),
   ].join('\n');
 }

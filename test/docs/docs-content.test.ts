@@ -12,6 +12,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, test } from 'vitest';
 import { staleness, writeDocs } from '../../src/docs/generate.js';
 import { svgPlot } from '../../src/docs/svg-plot.js';
+import { anchor } from '../../src/docs/model-page.js';
 import { registry } from '../../src/cli/registry.js';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
@@ -80,6 +81,21 @@ describe('SVG plots', () => {
     }
     const legend = groups.filter((x: { class?: string }) => x.class === 'legend').map((x: { text: { '#text': string } }) => String(x.text['#text']));
     expect(legend).toEqual(names);
+  });
+});
+
+describe('links within a page reach one of its headings', () => {
+  test("anchors are GitHub's: lower case, punctuation dropped, spaces as hyphens", () => {
+    expect(anchor('The state machine (`copybreak-2008` variant)')).toBe('the-state-machine-copybreak-2008-variant');
+    expect(anchor('`net-dma-2.6.32.2` (version)')).toBe('net-dma-26322-version');
+  });
+
+  test.each(markdown.map((f) => [f.slice(DOCS.length), f]))('%s', (_name, f) => {
+    const text = readFileSync(f, 'utf8');
+    // Headings outside code fences only.
+    const headings = new Set(text.replace(/```[\s\S]*?```/g, '').split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => anchor(l.replace(/^#+ /, ''))));
+    const targets = [...text.matchAll(/\]\(#([^)\s]+)\)/g)].map((m) => m[1]);
+    expect(targets.filter((t) => !headings.has(t))).toEqual([]);
   });
 });
 
