@@ -1,6 +1,6 @@
 /** A trace as a Markdown table: step, event, and the fields that changed. */
 import type { Trace } from './types.js';
-import { changeText, diff, eventLabel, flatten } from './diff.js';
+import { changeText, diffStates, eventLabel, flatten } from './diff.js';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -12,7 +12,7 @@ export function renderMarkdown(t: Trace): string {
   const init = [...flatten(t.initial)].map(([k, v]) => `\`${cell(`${k} = ${v}`)}\``).join(', ');
   rows.push(`| 0 | *(initial)* | ${init} |`);
   t.steps.forEach((step, i) => {
-    const changes = diff(flatten(states[i]), flatten(step.state)).map((c) => `\`${cell(changeText(c))}\``);
+    const changes = diffStates(states[i], step.state).map((c) => `\`${cell(changeText(c))}\``);
     const notes: string[] = [];
     if (t.loop && !t.loop.stutter && i + 1 === t.loop.start) notes.push('**cycle starts here**');
     if (t.loop && i + 1 === t.loop.from) notes.push('**premise holds from here**');

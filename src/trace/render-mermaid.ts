@@ -5,7 +5,7 @@
  */
 import type { Lanes } from '../model/spec.js';
 import type { Trace } from './types.js';
-import { changeText, diff, eventLabel, flatten } from './diff.js';
+import { changeText, diffStates, eventLabel, flatten } from './diff.js';
 
 const DEFAULT_LANES: Lanes = { participants: ['environment', 'model'], of: () => ['environment', 'model'] };
 const MAX_NOTE_FIELDS = 4;
@@ -40,7 +40,7 @@ export function renderMermaid(t: Trace, lanes: Lanes = DEFAULT_LANES): string {
     const [from, to] = lanes.of(step.event);
     const pad = inLoop ? '    ' : '  ';
     lines.push(`${pad}${id(from)}->>${id(to)}: ${i + 1}. ${mermaidText(eventLabel(step.event))}`);
-    const changes = diff(flatten(states[i]), flatten(step.state));
+    const changes = diffStates(states[i], step.state);
     if (changes.length > 0) {
       const shown = changes.slice(0, MAX_NOTE_FIELDS).map(changeText);
       if (changes.length > MAX_NOTE_FIELDS) shown.push(`and ${changes.length - MAX_NOTE_FIELDS} more`);

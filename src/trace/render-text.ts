@@ -4,7 +4,7 @@
  * where its premise held and where its cycle starts and closes.
  */
 import type { Trace } from './types.js';
-import { changeText, diff, eventLabel, flatten } from './diff.js';
+import { changeText, diffStates, eventLabel, flatten } from './diff.js';
 
 export function renderText(t: Trace, indent = ''): string {
   const lines: string[] = [];
@@ -19,7 +19,7 @@ export function renderText(t: Trace, indent = ''): string {
   mark(0);
   t.steps.forEach((step, i) => {
     lines.push(`${indent}Step ${i + 1}  ${eventLabel(step.event)}`);
-    const changes = diff(flatten(states[i]), flatten(step.state));
+    const changes = diffStates(states[i], step.state);
     if (changes.length === 0) lines.push(`${indent}    (no field changed)`);
     for (const c of changes) lines.push(`${indent}    ${changeText(c)}`);
     mark(i + 1);

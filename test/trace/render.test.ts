@@ -4,7 +4,7 @@ import type { Violated } from '../../src/explore/result.js';
 import { renderMarkdown } from '../../src/trace/render-markdown.js';
 import { mermaidText, renderMermaid } from '../../src/trace/render-mermaid.js';
 import { renderText } from '../../src/trace/render-text.js';
-import { changeText, diff, flatten } from '../../src/trace/diff.js';
+import { changeText, diff, diffStates, flatten } from '../../src/trace/diff.js';
 import { arbiter, dieHard } from '../fixtures/index.js';
 
 const dieHardTrace = (check(dieHard) as Violated).violations[0].trace!;
@@ -78,5 +78,21 @@ describe('diffs of lists', () => {
 
   test('a list of objects that empties shows the empty list', () => {
     expect(step({ ring: [{ p: 1 }] }, { ring: [] })).toEqual(['ring = []']);
+  });
+});
+
+describe('a step that takes an element off a list is one removal', () => {
+  const ring = (...ids: number[]) => ids.map((id) => ({ id, wc: 'ok' }));
+  const at = (context: unknown) => ({ value: 's', context });
+
+  test('the completion taken off the front is removed; the sends behind it are not read as changed', () => {
+    const changes = diffStates(at({ ring: ring(0, 1, 2), n: 0 }), at({ ring: ring(1, 2), n: 1 })).map(changeText);
+    expect(changes).toEqual(['n: 0 → 1', 'ring[0] removed (was {"id":0,"wc":"ok"})']);
+  });
+
+  test('an element changed in place is diffed field by field, one appended is added whole', () => {
+    const before = at({ ring: [{ id: 0, wc: 'pending' }] });
+    const after = at({ ring: [{ id: 0, wc: 'rnr' }, { id: 1, wc: 'pending' }] });
+    expect(diffStates(before, after).map(changeText)).toEqual(['ring[0].wc: pending → rnr', 'ring[1] = {"id":1,"wc":"pending"}']);
   });
 });
