@@ -157,6 +157,26 @@ function simulation(sim: SimReport, plotFiles: readonly string[]): string[] {
   return out;
 }
 
+/** The checker's vocabulary, once per page, for readers who have not used a model checker. */
+function howToRead(input: PageInput): string[] {
+  if (input.spec.sources.length === 0) return [];
+  const dieHard = `${input.toRoot}docs/fixtures/die-hard.md`;
+  return [
+    '<details><summary>How to read this page</summary>',
+    '',
+    '- The checker explores **every** state the machine can reach at the check bounds (the small parameter values in the Parameters table), breadth first, so each counterexample is a shortest one.',
+    '- An **invariant** must hold in every reachable state. "violated in 11" means the shortest behaviour that breaks it takes 11 steps (events); the sentence after the verdict says what is wrong in the last state.',
+    '- A **leads-to** property `P ~> Q` says that whenever P holds, Q holds then or later. "fair: A, B" lists the events weak fairness guarantees: an event that stays enabled is eventually taken; any other event may simply never happen. Its counterexample is a **lasso**: a path to a state where P holds, then a cycle (or a state where the behaviour stops) that never reaches Q.',
+    '- A **goal** is a state the model must be able to reach; it guards against properties that hold only because nothing happens. "not reached" in a version is expected when that version lacks the path.',
+    '- A **variant** is a kernel version, a fix, or a bug (historical or seeded so that every property has a variant that breaks it); "violated, as expected" means the variant fails exactly the properties recorded for it.',
+    '- A trace lists the initial state, then for each step the event and only the fields it changed (`field: before → after`; `list[i] removed (was …)` when an element leaves a list).',
+    `- The engine's fixture [Die Hard](${dieHard}) shows all of this on a 16-state puzzle.`,
+    '',
+    '</details>',
+    '',
+  ];
+}
+
 /** The page's sections and its variants, linked: the pages are long. */
 function contents(spec: AnyModelSpec, results: readonly CheckResult[], withSimulation: boolean): string[] {
   const link = (title: string, heading = title) => `[${title}](#${anchor(heading)})`;
@@ -206,6 +226,7 @@ export function modelPage(input: PageInput): string {
     spec.summary,
     '',
     ...contents(spec, results, sim !== undefined),
+    ...howToRead(input),
     '## Sources',
     '',
     ...(spec.sources.length ? spec.sources.map((s) => `- ${s}`) : ['(none: an engine fixture)']),
