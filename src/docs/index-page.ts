@@ -45,6 +45,7 @@ const ms = (x?: number) => (x === undefined ? '—' : x < 1000 ? `${x} ms` : `${
 function section(e: IndexEntry): string[] {
   const rows = e.results.map((r) => [
     `\`${r.variant}\``,
+    e.spec.variants.find((v) => v.name === r.variant)?.kind ?? '',
     status(r, e.manifest),
     r.stats.distinct.toLocaleString('en-US'),
     r.stats.transitions.toLocaleString('en-US'),
@@ -56,7 +57,7 @@ function section(e: IndexEntry): string[] {
     e.spec.summary,
     '',
     ...(e.spec.sources.length ? [`Sources: ${e.spec.sources.join('; ')}.`, ''] : []),
-    mdTable(['variant', 'properties', 'states', 'transitions', 'time (when recorded)'], rows),
+    mdTable(['variant', 'kind', 'properties', 'states', 'transitions', 'time (when recorded)'], rows),
     '',
   ];
 }
