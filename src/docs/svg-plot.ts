@@ -11,6 +11,9 @@ const W = 720;
 const PLOT_H = 380;
 const LEGEND_LINE = 20;
 const M = { left: 70, right: 30, top: 40, bottom: 55 };
+/** Dash patterns by series: solid first. */
+const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4'];
+
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 export function xml(s: string): string {
@@ -74,11 +77,15 @@ export function svgPlot(p: SimPlot): string {
     const c = PALETTE[i % PALETTE.length];
     const line = s.points.map(([x, y]) => `${r(px(x))},${r(py(y))}`).join(' ');
     out.push(`<g class="series" data-name="${xml(s.name)}" stroke="${c}" fill="${c}">`);
-    out.push(`<polyline points="${line}" fill="none" stroke-width="2"/>`);
-    for (const [x, y] of s.points) out.push(`<circle cx="${r(px(x))}" cy="${r(py(y))}" r="2.5"/>`);
+    // Series that coincide must stay visible: each has its own dash and marker size, the later ones drawn finer.
+    const dash = DASHES[i % DASHES.length];
+    const dashAttr = dash ? ` stroke-dasharray="${dash}"` : '';
+    out.push(`<polyline points="${line}" fill="none" stroke-width="2"${dashAttr}/>`);
+    const radius = Math.max(1.5, 4 - i * 0.75);
+    for (const [x, y] of s.points) out.push(`<circle cx="${r(px(x))}" cy="${r(py(y))}" r="${radius}"/>`);
     out.push('</g>');
     const ly = PLOT_H + 10 + i * LEGEND_LINE;
-    out.push(`<g class="legend"><rect x="${M.left}" y="${ly - 9}" width="12" height="12" fill="${c}"/><text x="${M.left + 18}" y="${ly + 1}">${xml(s.name)}</text></g>`);
+    out.push(`<g class="legend"><line x1="${M.left}" y1="${ly - 3}" x2="${M.left + 14}" y2="${ly - 3}" stroke="${c}" stroke-width="2"${dashAttr}/><text x="${M.left + 20}" y="${ly + 1}">${xml(s.name)}</text></g>`);
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
