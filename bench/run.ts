@@ -8,6 +8,8 @@ import { benchSpin } from './spin.bench.js';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const f1 = (x: number) => x.toFixed(1);
+/** Peak-RSS growth per state; below zero it is noise (a run too small to move the RSS). */
+const perState = (x: number) => (x < 0 ? '—' : f1(x));
 const wanted = process.argv.slice(2);
 const want = (name: string) => wanted.length === 0 || wanted.includes(name);
 
@@ -26,10 +28,10 @@ if (want('spin')) {
   const rows = benchSpin([8, 24, 64]);
   table(
     ['N', 'states', 'SPIN states/s', 'rxspec states/s', 'ratio', 'SPIN B/state', 'rxspec B/state', 'SPIN own B/state', 'rxspec own B/state'],
-    rows.map((r) => [r.N, n(r.states), Number.isFinite(r.spinStatesPerSec) ? n(r.spinStatesPerSec) : '—', n(r.rxspecStatesPerSec), Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '—', f1(r.spinBytesPerState), f1(r.rxspecBytesPerState), f1(r.spinOwnBytesPerState), f1(r.rxspecOwnBytesPerState)]),
+    rows.map((r) => [r.N, n(r.states), Number.isFinite(r.spinStatesPerSec) ? n(r.spinStatesPerSec) : '—', n(r.rxspecStatesPerSec), Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '—', perState(r.spinBytesPerState), perState(r.rxspecBytesPerState), f1(r.spinOwnBytesPerState), f1(r.rxspecOwnBytesPerState)]),
   );
   console.log(`rxspec path: ${rows.map((r) => `N = ${r.N} ${r.path}`).join('; ')}.`);
-  console.log('B/state = (peak RSS − peak RSS at N = 1) / states.');
+  console.log('B/state = (peak RSS − peak RSS at N = 1) / states (—: within the RSS noise of a small run).');
   console.log("SPIN's rate is the one pan prints (—: the run was too short for pan to time); rxspec's is its search's distinct states over its elapsed time.");
   console.log("own = each tool's own account: pan's total actual memory (states, hash table, DFS stack); rxspec's state table and graph arrays.\n");
 }
