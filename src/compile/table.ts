@@ -63,10 +63,6 @@ export class RecordTable {
     if (this.bitmap) this.slots = new Int32Array(0);
   }
 
-  /** Whether ids of states seen before are tracked (not with a bitmap). */
-  get tracksIds(): boolean {
-    return this.bitmap === null;
-  }
 
   offset(id: number): number {
     return this.width ? id * this.width : this.offsets![id];
