@@ -8,12 +8,11 @@ import type { AnyModelSpec, ModelInstance, ModelState, Variant } from '../model/
 import { checkParams, resolveParams, type ParamValues } from '../model/params.js';
 import { UnknownModelError } from '../errors/unknown-model-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { RxspecError } from '../errors/rxspec-error.js';
-import { ModelDefinitionError } from '../errors/model-definition-error.js';
 import { buildTrace } from '../trace/build.js';
 import type { PropertyKind, Trace } from '../trace/types.js';
 import { search, type SearchOutcome, type SearchProgress } from './bfs.js';
 import { findLasso, prunedOnTheWay } from './liveness.js';
+import { withExplanation } from './explain.js';
 import type { CheckResult, Stats, Verdict, Violation, Witness } from './result.js';
 import { XStateSpace } from './xstate-space.js';
 import { XStateSuccessors } from './xstate-successors.js';
@@ -143,15 +142,6 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     for (const step of t.steps.slice(0, index)) s = succ.step(s, step.event);
     return s as unknown as ModelState;
   };
-  const explained = (message: string, name: string, explain: ((s: ModelState, p: ParamValues) => string) | undefined, at: () => ModelState): string => {
-    if (!explain) return message;
-    try {
-      return `${message}: ${explain(at(), params)}`;
-    } catch (err) {
-      if (err instanceof RxspecError) throw err;
-      throw new ModelDefinitionError(`the explanation of '${name}' threw: ${(err as Error)?.message ?? String(err)}`, `make '${name}'.explain total over the states that violate it`);
-    }
-  };
 
   const verdicts: Verdict[] = [];
   const violations: (Violation & { order: number })[] = [];
@@ -173,7 +163,7 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
     const first = out.invariantFirst[i];
     if (first >= 0) {
       const t = trace(first);
-      const message = explained(`invariant ${inv.name} is violated after ${steps(t.steps.length)}`, inv.name, inv.explain, () => snapshotAt(t, graph.pathTo(first).input, t.steps.length));
+      const message = withExplanation(`invariant ${inv.name} is violated after ${steps(t.steps.length)}`, inv, () => snapshotAt(t, graph.pathTo(first).input, t.steps.length), params);
       record(inv.name, 'invariant', inv.doc, 1, message, t);
     } else {
       verdicts.push({ property: inv.name, kind: 'invariant', verdict: complete ? 'holds' : 'unknown' });
@@ -216,11 +206,11 @@ export function check(spec: AnyModelSpec, options: CheckOptions = {}): CheckResu
       'liveness',
       l.doc,
       3,
-      explained(
+      withExplanation(
         `leads-to ${l.name} is violated: its premise holds after ${steps(lasso.fromIndex)}; the behaviour reaches state ${lasso.loopStart} and ${cycle}, never reaching its goal`,
-        l.name,
-        l.explain,
+        l,
         () => snapshotAt(t, lasso.input, lasso.loopStart),
+        params,
       ),
       t,
       lasso.unforced,

@@ -11,6 +11,7 @@ import { resolveRun } from '../explore/check.js';
 import { canonicalJson, eventKey, stateKey } from '../explore/key.js';
 import { ModelStepError } from '../explore/successors.js';
 import { XStateSuccessors } from '../explore/xstate-successors.js';
+import { withExplanation } from '../explore/explain.js';
 import { TraceDivergedError } from '../errors/trace-diverged-error.js';
 import { TraceFormatError } from '../errors/trace-format-error.js';
 import type { ParamValues } from '../model/params.js';
@@ -74,8 +75,8 @@ export function replay(file: string, t: TraceFile, spec: AnyModelSpec): ReplayOu
       const inv = spec.invariants.find((x) => x.name === p.name);
       if (!inv) throw new TraceFormatError(file, `names invariant '${p.name}', which model '${spec.id}' does not have`);
       const violated = !inv.holds(s, params);
-      const why = violated && inv.explain ? `: ${inv.explain(s, params)}` : '';
-      return done(violated, `invariant ${p.name} is violated in the last state${why}`, `invariant ${p.name} holds in the last state: the trace is no longer a counterexample`);
+      const yes = violated ? withExplanation(`invariant ${p.name} is violated in the last state`, inv, () => s, params) : '';
+      return done(violated, yes, `invariant ${p.name} holds in the last state: the trace is no longer a counterexample`);
     }
     case 'goal': {
       const g = spec.goals.find((x) => x.name === p.name);
@@ -116,8 +117,7 @@ export function replay(file: string, t: TraceFile, spec: AnyModelSpec): ReplayOu
         return done(false, '', `the cycle is not weakly fair: ${forced.join(', ')} ${forced.length > 1 ? 'are' : 'is'} enabled throughout and never taken`);
       }
       const how = loop.stutter ? `stays in state ${n} forever` : `repeats the cycle from state ${loop.start}`;
-      const why = l.explain ? `: ${l.explain(states[loop.start], params)}` : '';
-      return done(true, `the premise of ${p.name} holds at state ${loop.from}, and the behaviour ${how} under weak fairness without reaching its goal${why}`, '');
+      return done(true, withExplanation(`the premise of ${p.name} holds at state ${loop.from}, and the behaviour ${how} under weak fairness without reaching its goal`, l, () => states[loop.start], params), '');
     }
   }
 }
