@@ -125,11 +125,15 @@ export class CompiledSpace implements StateSpace {
     return out;
   }
 
+  /** The context of a state; the last one unpacked is kept, since the search views a state just before expanding it. */
   private contextOf(id: number): unknown {
     if (id === this.lastId) return this.lastContext;
     const kept = this.pending?.[id];
     if (kept !== undefined) return kept;
-    return this.layout.unpack(this.table.arena, this.table.offset(id));
+    const context = this.layout.unpack(this.table.arena, this.table.offset(id));
+    this.lastId = id;
+    this.lastContext = context;
+    return context;
   }
 
   view(id: number): ModelState {
@@ -159,7 +163,8 @@ export class CompiledSpace implements StateSpace {
    * successors are reported at once.
    */
   private readonly hooks: Hooks = {
-    emit: (k) => (this.bitmap ? this.report(k, this.layout.fixedWidth, undefined) : this.batch.add(k, this.gen.out, undefined)),
+    emit: (k) => this.batch.add(k, this.gen.out, undefined),
+    fresh: (k, rec) => this.curEmit(this.lastIndices[k], this.table.internBit(rec, this.cur.limit), true),
     slow: (k) => {
       if (this.bitmap) return this.handle(k);
       const n = this.compute(k);
@@ -175,7 +180,8 @@ export class CompiledSpace implements StateSpace {
   /**
    * Interns gen.out[0..n) as the successor of event k of the state being
    * expanded, and reports it; `context` is the successor's context object
-   * when one was built (kept for its view and expansion).
+   * when one was built (kept for its view and expansion). With a bitmap
+   * only new successors are reported; the others are counted in `seen`.
    */
   private report(k: number, n: number, context: unknown): void {
     const c = this.cur;
@@ -184,6 +190,10 @@ export class CompiledSpace implements StateSpace {
     if (this.bitmap && this.gen.out[0] === this.table.arena[c.off]) return;
     const j = this.table.intern(this.gen.out, n, c.limit);
     if (j === c.id) return;
+    if (this.bitmap && !this.table.lastWasNew) {
+      this.seen++;
+      return;
+    }
     if (context !== undefined) this.remember(j, context);
     this.curEmit(this.lastIndices[k], j, this.table.lastWasNew);
   }
@@ -208,7 +218,31 @@ export class CompiledSpace implements StateSpace {
     if (n >= 0) this.report(k, n, this.gen.nextContext);
   }
 
+  /** Successors seen before, not reported (bitmap only). */
+  private seen = 0;
+
   expand(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): void {
+    // A bitmap cannot name a state seen before, so it cannot report every successor.
+    if (this.bitmap) throw new Error('internal: a space built without targets is expanded with expandNew');
+    this.expandState(id, limit, emit);
+  }
+
+  /**
+   * For a search that keeps no edges: reports only the successors not seen
+   * before and returns how many state-changing successors were seen before.
+   */
+  expandNew(id: number, limit: number, emit: (eventIndex: number, target: number) => void): number {
+    if (!this.bitmap) {
+      let seen = 0;
+      this.expandState(id, limit, (ev, j, isNew) => (isNew ? emit(ev, j) : seen++));
+      return seen;
+    }
+    this.seen = 0;
+    return this.expandState(id, limit, emit) + this.seen;
+  }
+
+  /** Expands a state; returns the successors the generated code found seen before (bitmap only). */
+  private expandState(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): number {
     const arena = this.table.arena;
     const off = this.table.offset(id);
     const config = this.configs.configs[this.layout.configOf(arena, off)];
@@ -235,13 +269,13 @@ export class CompiledSpace implements StateSpace {
     const gen = this.generatedFor(config);
     if (gen) {
       try {
-        gen(context, arena, off, this.gen.out, events);
+        return gen(context, arena, off, this.gen.out, events);
       } finally {
         if (this.batch.size) this.flush();
       }
-      return;
     }
     for (let k = 0; k < events.length; k++) this.handle(k);
+    return 0;
   }
 
   /** The generated successors of a configuration for the current alphabet (bit-packed layout only). */
@@ -251,7 +285,7 @@ export class CompiledSpace implements StateSpace {
     const known = this.generated[config.id];
     if (known && (known.indices === indices || (known.indices.length === indices.length && known.indices.every((x, i) => x === indices[i])))) return known.fn;
     if (this.gen.out.length < this.layout.fixedWidth) this.gen.out = new Int32Array(2 * this.layout.fixedWidth);
-    const fn = generateSuccessors(config, indices, this.cur.events, this.stepper, this.layout as DomainLayout, this.env, this.hooks);
+    const fn = generateSuccessors(config, indices, this.cur.events, this.stepper, this.layout as DomainLayout, this.env, this.hooks, this.table.bitmap ?? undefined);
     this.generated[config.id] = { indices, fn };
     return fn;
   }

@@ -20,12 +20,18 @@ import type { Config } from './configs.js';
 import type { DomainLayout } from './domain-layout.js';
 import type { Stepper } from './step.js';
 
-/** Runs every event of the alphabet from one state; successors go to `emit(k)` from `out`. */
-export type GeneratedSuccessors = (context: unknown, rec: Int32Array, off: number, out: Int32Array, events: readonly EventObject[]) => void;
+/**
+ * Runs every event of the alphabet from one state; successors go to
+ * `emit(k)` from `out`. With a visited bitmap, a successor seen before is
+ * only counted: the count is returned (0 without a bitmap).
+ */
+export type GeneratedSuccessors = (context: unknown, rec: Int32Array, off: number, out: Int32Array, events: readonly EventObject[]) => number;
 
 export interface Hooks {
   /** Interns out[0..width) as the successor of event k and reports it. */
   emit(k: number): void;
+  /** With a visited bitmap: the one-word record `rec`, whose bit is clear, is the new successor of event k. */
+  fresh(k: number, rec: number): void;
   /** The generic path for event k. */
   slow(k: number): void;
   /** Errors that must leave the generated code as they are (not be retried on the generic path). */
@@ -40,21 +46,25 @@ export function generateSuccessors(
   layout: DomainLayout,
   env: ActionEnv,
   hooks: Hooks,
+  visited?: Int32Array,
 ): GeneratedSuccessors {
   const W = layout.fixedWidth;
+  if (visited && W !== 1) throw new Error('internal: a visited bitmap needs one-word records');
   const consts: unknown[] = [];
+  // Each constant is a const of the closure, not an array read, so every call site has one fixed callee to inline.
   const ref = (x: unknown) => {
     consts.push(x);
-    return `K[${consts.length - 1}]`;
+    return `k${consts.length - 1}`;
   };
   const words = Array.from({ length: W }, (_, i) => i);
-  const lines: string[] = [`const ${words.map((i) => `w${i} = rec[off + ${i}]`).join(', ')};`, `let ${words.map((i) => `n${i} = 0`).join(', ')}, v, x;`];
+  const lines: string[] = [`const ${words.map((i) => `w${i} = rec[off + ${i}]`).join(', ')};`, `let ${words.map((i) => `n${i} = 0`).join(', ')}, v, x, seen = 0;`];
   lines.push('GA.context = context; AA.context = context;');
   const sel = stepper.selector;
 
   events.forEach((event, k) => {
     const program = sel.programFor(config, indices[k], event.type);
     const body: string[] = [];
+    if (program.flat?.length === 0) return; // no candidate transition: the event changes nothing here
     if (!program.flat) {
       body.push(`slow(${k});`);
     } else {
@@ -70,7 +80,11 @@ export function generateSuccessors(
           test = typeof plain === 'function' && !('check' in (plain as object)) ? `${ref(plain)}(GA, undefined)` : `${ref(c.check)}(context, events[${k}], CFG)`;
         }
         const copy = words.map((i) => (i === 0 ? `n0 = (w0 & ${~layout.configMaskBits}) | ${plan.next.id};` : `n${i} = w${i};`)).join(' ');
-        const store = `${words.map((i) => `out[${i}] = n${i};`).join(' ')} emit(${k});`;
+        // With a bitmap the one-word record is its own index: a successor seen
+        // before (or the source itself) costs a bit test, not a call.
+        const store = visited
+          ? `if (n0 !== w0) { if ((VB[n0 >>> 5] & (1 << (n0 & 31))) === 0) fresh(${k}, n0); else seen++; }`
+          : `${words.map((i) => `out[${i}] = n${i};`).join(' ')} emit(${k});`;
         let act: string;
         if (shape.kind === 'none') {
           act = plan.next === config ? '' : `${copy} ${store}`;
@@ -100,15 +114,18 @@ export function generateSuccessors(
     lines.push(`e${k}: try { ${body.join(' ')} } catch (err) { if (fatal(err)) throw err; slow(${k}); }`);
   });
 
-  const src = `return function successors(context, rec, off, out, events) {\n${lines.join('\n')}\n};`;
+  const bind = consts.length ? `const ${consts.map((_, i) => `k${i} = K[${i}]`).join(', ')};\n` : '';
+  const src = `${bind}return function successors(context, rec, off, out, events) {\n${lines.join('\n')}\nreturn seen;\n};`;
   // Generated from the machine's definition and declared domains; model functions are passed in K.
-  return new Function('K', 'GA', 'AA', 'CFG', 'emit', 'slow', 'fatal', src)(
+  return new Function('K', 'GA', 'AA', 'CFG', 'emit', 'fresh', 'slow', 'fatal', 'VB', src)(
     consts,
     { context: undefined, event: undefined },
     { context: undefined, event: undefined, spawn: () => { throw new Error('spawn is not supported by the compiled successor path'); }, self: env.self, system: env.system },
     config,
     hooks.emit,
+    hooks.fresh,
     hooks.slow,
     hooks.fatal,
+    visited,
   ) as GeneratedSuccessors;
 }

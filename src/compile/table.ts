@@ -44,8 +44,12 @@ export class RecordTable {
   /** Whether the last intern call added its record. */
   lastWasNew = false;
 
-  /** One bit per possible one-word record, when the table is a bitmap. */
-  private readonly bitmap: Int32Array | null;
+  /**
+   * One bit per possible one-word record, when the table is a bitmap.
+   * Generated successors read it directly (it is never reallocated); only
+   * intern sets bits.
+   */
+  readonly bitmap: Int32Array | null;
 
   /**
    * `width` is the fixed record width, or 0 for records of any width;
@@ -148,7 +152,7 @@ export class RecordTable {
   }
 
   /** intern for a bitmap: the record is its own index. */
-  private internBit(k: number, limit: number): number {
+  internBit(k: number, limit: number): number {
     const w = k >>> 5;
     const bit = 1 << (k & 31);
     if (this.bitmap![w] & bit) {

@@ -95,9 +95,17 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
   let deadlockFirst = -1;
   let error: SearchOutcome['error'] = null;
 
-  // Predicates run once per distinct state; no closure is allocated per evaluation.
-  const discover = (id: number, parent: number, event: number, depth: number, input: number): void => {
-    graph.addState(id, parent, event, depth, input);
+  /**
+   * Runs the predicates on a state. They run just before the state is
+   * expanded, in id order, so its view and its expansion share one
+   * unpacked context; states are numbered in discovery order, so the first
+   * violation found is still a shallowest one. States discovered but never
+   * expanded (a bound or an error stopped the search) are evaluated after
+   * the loop.
+   */
+  let evaluated = 0;
+  const evaluate = (id: number): void => {
+    evaluated = id + 1;
     const view = space.view(id);
     let k = 0;
     try {
@@ -132,30 +140,48 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
     if (end) endStates.set(id);
   };
 
-  for (const { id, input } of space.init()) discover(id, -1, -1, 0, input);
+  for (const { id, input } of space.init()) graph.addState(id, -1, -1, 0, input);
+
+  // The state being expanded, read by the successor callbacks (allocated once, not per state).
+  let source = 0;
+  let depth = 0;
+  let successors = 0;
+  let cut = false;
+  const onSuccessor = (ev: number, j: number, isNew: boolean): void => {
+    successors++;
+    if (j === NOT_INTERNED) {
+      cut = true;
+      return;
+    }
+    if (isNew) graph.addState(j, source, ev, depth + 1, -1);
+    graph.addEdge(j, ev);
+  };
+  const onNew = (ev: number, j: number): void => onSuccessor(ev, j, true);
+  const onlyNew = !(options.keepEdges ?? true) && space.expandNew !== undefined;
 
   let lastReport = start;
   for (let i = 0; i < space.size; i++) {
+    evaluate(i);
     graph.beginEdges(i);
     if (errorState.has(i)) {
       pruned++;
       space.release(i);
       continue;
     }
-    const depth = graph.depthOf(i);
+    depth = graph.depthOf(i);
     const limit = depth >= maxDepth ? space.size : options.maxStates;
-    let successors = 0;
-    let cut = false;
+    successors = 0;
+    cut = false;
+    source = i;
     try {
-      space.expand(i, limit, (ev, j, isNew) => {
-        successors++;
-        if (j === NOT_INTERNED) {
-          cut = true;
-          return;
-        }
-        if (isNew) discover(j, i, ev, depth + 1, -1);
-        graph.addEdge(j, ev);
-      });
+      if (onlyNew) {
+        // Successors seen before are only counted: without edges nothing else is kept of them.
+        const seen = space.expandNew!(i, limit, onNew);
+        successors += seen;
+        graph.transitions += seen;
+      } else {
+        space.expand(i, limit, onSuccessor);
+      }
     } catch (err) {
       if (!(err instanceof ModelStepError)) throw err;
       error = { state: i, event: err.eventIndex, message: err.message };
@@ -184,6 +210,7 @@ export function search(space: StateSpace, probe: Probe, options: SearchOptions):
       }
     }
   }
+  for (let j = evaluated; j < space.size; j++) evaluate(j);
   graph.seal();
   return {
     graph,

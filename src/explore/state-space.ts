@@ -41,6 +41,13 @@ export interface StateSpace {
    * ModelStepError if the model's code throws.
    */
   expand(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): void;
+  /**
+   * For a search that keeps no edges, an alternative to expand: reports
+   * only the successors that are new (or NOT_INTERNED past `limit`) and
+   * returns the number of state-changing successors seen before. A space
+   * built without targets may support only this.
+   */
+  expandNew?(id: number, limit: number, emit: (eventIndex: number, target: number) => void): number;
   /** Drops what is kept only to expand `id` later (the search expands each state once). */
   release(id: number): void;
   /** The interned event for an index given to `emit`. */
