@@ -159,8 +159,9 @@ export class CompiledSpace implements StateSpace {
   private readonly batch: SuccessorBatch;
   /**
    * Batched successors pay off when interning probes a hash table (the
-   * batch overlaps their cache misses); a bitmap probe is one read, so its
-   * successors are reported at once.
+   * batch overlaps their cache misses). With a bitmap the generated code
+   * tests the bit itself and hands only new successors to `fresh`; the
+   * generic path reports at once.
    */
   private readonly hooks: Hooks = {
     emit: (k) => this.batch.add(k, this.gen.out, undefined),

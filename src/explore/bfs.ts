@@ -1,8 +1,9 @@
 /**
  * Breadth-first search over a state space, evaluating the per-state
- * predicates as states are discovered. Because states are discovered level
- * by level, the first state found violating an invariant (or reaching a
- * goal, or deadlocked) has a shortest path from an initial state.
+ * predicates on each state in discovery order (just before it is
+ * expanded). Because states are discovered level by level, the first state
+ * found violating an invariant (or reaching a goal, or deadlocked) has a
+ * shortest path from an initial state.
  *
  * A state that violates an invariant is an error state: it is recorded and
  * not expanded, so a bug does not drag the search into states the protocol
