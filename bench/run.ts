@@ -24,7 +24,7 @@ function table(header: string[], rows: (string | number)[][]): void {
 }
 
 if (want('spin')) {
-  console.log('SPIN (pan -O2 -DNOREDUCE -DSAFETY) against rxspec (compiled path), benchmark model, median of 3');
+  console.log('SPIN (pan -O2 -DNOREDUCE -DSAFETY) against rxspec (compiled path), benchmark model, median of 5');
   const rows = benchSpin([8, 24, 64]);
   table(
     ['N', 'states', 'SPIN states/s', 'rxspec states/s', 'ratio', 'SPIN B/state', 'rxspec B/state', 'SPIN own B/state', 'rxspec own B/state'],

@@ -3,7 +3,8 @@
  * the Promela form (bench/rc-bench.pml) compiled with -O2 -DNOREDUCE
  * -DSAFETY, and rxspec's check of the XState form, must report the same
  * number of states; then states per second and bytes per state, median of
- * three runs each, measured in one run of the benchmark.
+ * five runs each (alternating between the tools), measured in one run of
+ * the benchmark.
  *
  * Bytes per state is peak resident memory over states, after subtracting
  * the peak of the same program on a tiny instance (N = 1), so the runtime
@@ -96,15 +97,20 @@ export interface SpinRow {
   path: string;
 }
 
-export function benchSpin(sizes: readonly number[], repeats = 3): SpinRow[] {
+export function benchSpin(sizes: readonly number[], repeats = 5): SpinRow[] {
   ensureSpin();
   const spinBase = runPan(buildPan(1), 16).maxRssKiB;
   const rxBase = runRxspec(1).maxRssKiB;
   return sizes.map((N) => {
     const pan = buildPan(N);
     const first = runRxspec(N);
-    const spins = Array.from({ length: repeats }, () => runPan(pan, first.states));
-    const rxs = [first, ...Array.from({ length: repeats - 1 }, () => runRxspec(N))];
+    // Runs alternate between the tools, so a change in the machine's load falls on both.
+    const spins: SpinRun[] = [];
+    const rxs: RxspecRun[] = [first];
+    for (let r = 0; r < repeats; r++) {
+      spins.push(runPan(pan, first.states));
+      if (r > 0) rxs.push(runRxspec(N));
+    }
     if (spins.some((s) => s.states !== first.states)) {
       throw new Error(`N=${N}: SPIN found ${spins[0].states} states, rxspec ${first.states}: the two forms of the model differ`);
     }
