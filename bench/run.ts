@@ -34,6 +34,13 @@ if (want('spin')) {
   console.log('B/state = (peak RSS − peak RSS at N = 1) / states (—: within the RSS noise of a small run).');
   console.log("SPIN's rate is the one pan prints (—: the run was too short for pan to time); rxspec's is its search's distinct states over its elapsed time.");
   console.log("own = each tool's own account: pan's total actual memory (states, hash table, DFS stack); rxspec's state table and graph arrays.\n");
+  console.log('the same model searched by hand-written JavaScript, no engine (bench/ceiling-child.ts), same runs, median of 5, against SPIN');
+  const x = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '—');
+  table(
+    ['N', 'SPIN states/s', 'plain JS states/s', 'ratio', "model's functions states/s", 'ratio', 'rxspec states/s', 'ratio'],
+    rows.map((r) => [r.N, Number.isFinite(r.spinStatesPerSec) ? n(r.spinStatesPerSec) : '—', n(r.plainStatesPerSec), x(r.plainStatesPerSec, r.spinStatesPerSec), n(r.modelFunctionsStatesPerSec), x(r.modelFunctionsStatesPerSec, r.spinStatesPerSec), n(r.rxspecStatesPerSec), x(r.rxspecStatesPerSec, r.spinStatesPerSec)]),
+  );
+  console.log("plain: the rules inlined as integer arithmetic. model's functions: the machine's own guards and assigns on a context object per state, and the invariant, as the compiled path must run them.\n");
 }
 
 if (want('explorer')) {

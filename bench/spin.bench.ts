@@ -84,6 +84,12 @@ export function runRxspec(N: number, successors: 'compiled' | 'xstate' = 'compil
   return JSON.parse(out.trim().split('\n').at(-1)!) as RxspecRun;
 }
 
+/** A hand-written search of the benchmark model (bench/ceiling-child.ts): what JavaScript itself reaches. */
+export function runCeiling(N: number, kind: 'plain' | 'model-functions'): { states: number; transitions: number; statesPerSecond: number } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(HERE, 'ceiling-child.ts'), String(N), kind], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
 export interface SpinRow {
   N: number;
   states: number;
@@ -95,6 +101,9 @@ export interface SpinRow {
   spinOwnBytesPerState: number;
   rxspecOwnBytesPerState: number;
   path: string;
+  /** Hand-written searches of the same model, no engine (see bench/ceiling-child.ts). */
+  plainStatesPerSec: number;
+  modelFunctionsStatesPerSec: number;
 }
 
 export function benchSpin(sizes: readonly number[], repeats = 5): SpinRow[] {
@@ -107,9 +116,18 @@ export function benchSpin(sizes: readonly number[], repeats = 5): SpinRow[] {
     // Runs alternate between the tools, so a change in the machine's load falls on both.
     const spins: SpinRun[] = [];
     const rxs: RxspecRun[] = [first];
+    const plain: number[] = [];
+    const modelFunctions: number[] = [];
     for (let r = 0; r < repeats; r++) {
       spins.push(runPan(pan, first.states));
       if (r > 0) rxs.push(runRxspec(N));
+      for (const [kind, rates] of [['plain', plain], ['model-functions', modelFunctions]] as const) {
+        const c = runCeiling(N, kind);
+        if (c.states !== first.states || c.transitions !== first.transitions) {
+          throw new Error(`N=${N}: the ${kind} search found ${c.states} states and ${c.transitions} transitions, rxspec ${first.states} and ${first.transitions}`);
+        }
+        rates.push(c.statesPerSecond);
+      }
     }
     if (spins.some((s) => s.states !== first.states)) {
       throw new Error(`N=${N}: SPIN found ${spins[0].states} states, rxspec ${first.states}: the two forms of the model differ`);
@@ -128,6 +146,8 @@ export function benchSpin(sizes: readonly number[], repeats = 5): SpinRow[] {
       spinOwnBytesPerState: spins[0].stateBytes / first.states,
       rxspecOwnBytesPerState: first.engineBytes / first.states,
       path: first.path,
+      plainStatesPerSec: median(plain),
+      modelFunctionsStatesPerSec: median(modelFunctions),
     };
   });
 }
