@@ -233,14 +233,19 @@ export class CompiledSpace implements StateSpace {
    * before and returns how many state-changing successors were seen before.
    */
   expandNew(id: number, limit: number, emit: (eventIndex: number, target: number) => void): number {
-    if (!this.bitmap) {
-      let seen = 0;
-      this.expandState(id, limit, (ev, j, isNew) => (isNew ? emit(ev, j) : seen++));
-      return seen;
-    }
     this.seen = 0;
-    return this.expandState(id, limit, emit) + this.seen;
+    if (this.bitmap) return this.expandState(id, limit, emit) + this.seen;
+    // A hash table reports every successor: count those seen before here.
+    this.emitNew = emit;
+    return this.expandState(id, limit, this.onHashed) + this.seen;
   }
+
+  /** expandNew's receiver for a hash table's successors (allocated once, not per state). */
+  private emitNew: (eventIndex: number, target: number) => void = () => {};
+  private readonly onHashed = (ev: number, j: number, isNew: boolean): void => {
+    if (isNew) this.emitNew(ev, j);
+    else this.seen++;
+  };
 
   /** Expands a state; returns the successors the generated code found seen before (bitmap only). */
   private expandState(id: number, limit: number, emit: (eventIndex: number, target: number, isNew: boolean) => void): number {
