@@ -70,6 +70,12 @@ export function runPan(pan: string, expectedStates: number): SpinRun {
   };
 }
 
+/** Runs a bench/ script in a fresh process (so its JIT warm-up and peak memory are its own); returns its last line as JSON. */
+function runChild<T>(script: string, ...args: string[]): T {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(HERE, script), ...args], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+}
+
 export interface RxspecRun {
   states: number;
   transitions: number;
@@ -80,14 +86,12 @@ export interface RxspecRun {
 }
 
 export function runRxspec(N: number, successors: 'compiled' | 'xstate' = 'compiled'): RxspecRun {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(HERE, 'check-child.ts'), String(N), successors], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as RxspecRun;
+  return runChild<RxspecRun>('check-child.ts', String(N), successors);
 }
 
 /** A hand-written search of the benchmark model (bench/ceiling-child.ts): what JavaScript itself reaches. */
 export function runCeiling(N: number, kind: 'plain' | 'model-functions'): { states: number; transitions: number; statesPerSecond: number } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(HERE, 'ceiling-child.ts'), String(N), kind], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').at(-1)!);
+  return runChild('ceiling-child.ts', String(N), kind);
 }
 
 export interface SpinRow {
